@@ -1,0 +1,3 @@
+from nomock_lint.cli import main
+
+main()

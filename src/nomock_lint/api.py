@@ -1,0 +1,171 @@
+"""`check`: the one entry point that the CLI, the language server and the tests share.
+
+paths -> discovery -> prefilter -> front-end -> facts -> rules -> findings
+      -> suppressions -> allowlist -> baseline -> Report
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from nomock_lint import engine, prefilter
+from nomock_lint.config import Config, load_config
+from nomock_lint.discovery import Candidate, discover, language_of, relative
+from nomock_lint.facts import Facts, ParseError, Span
+from nomock_lint.model import FileOutcome, FileStatus, Finding, Report
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class FileResult:
+    outcome: FileOutcome
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: int = 0
+
+
+def extract_facts(data: bytes, relpath: str, language: str) -> tuple[Facts, str]:
+    """The file's facts and its decoded text, from the language's front-end."""
+    if language == "python":
+        from nomock_lint.frontends import python_ast
+        from nomock_lint.frontends.source import decode_python
+
+        text = decode_python(data)
+        try:
+            return python_ast.extract_tree(python_ast.parse(text), text), text
+        except ParseError as first:
+            if "nested too deeply" in first.reason or "null bytes" in first.reason:
+                raise
+            # Syntax newer than this interpreter (PEP 695, PEP 701 ...): libcst's parser.
+            from nomock_lint.frontends import python_cst
+
+            try:
+                return python_cst.extract(text), text
+            except ParseError:
+                raise first from None
+    from nomock_lint.frontends import javascript
+
+    return javascript.extract(data, relpath)
+
+
+def check_source(
+    data: bytes,
+    relpath: str,
+    language: str,
+    is_test: bool,
+    config: Config,
+    *,
+    use_prefilter: bool = True,
+) -> FileResult:
+    """Every finding in one file's bytes (no I/O: the language server calls this too)."""
+    rules = config.rules
+    if use_prefilter and not prefilter.may_match(data, relpath, rules, language, is_test):
+        return FileResult(FileOutcome(relpath, FileStatus.CHECKED, "", language, is_test))
+    try:
+        facts, text = extract_facts(data, relpath, language)
+    except ParseError as exc:
+        return _unparsable(relpath, language, is_test, exc.reason, exc.line, exc.col, config)
+    ignored = config.ignored_for(relpath)
+    compiled = engine.compile_rules(tuple(r for r in rules if r.id not in ignored), language)
+    findings = engine.match(facts, compiled, path=relpath, is_test=is_test, allow=config.allowed)
+    suppressed = 0
+    if "NM901" in config.rule_ids or "NM902" in config.rule_ids or facts.comments:
+        from nomock_lint import suppressions
+
+        findings, suppressed = suppressions.apply(
+            findings, facts.comments, config, relpath, language
+        )
+    findings = _with_context(findings, text)
+    outcome = FileOutcome(relpath, FileStatus.CHECKED, "", language, is_test)
+    return FileResult(outcome, findings, suppressed)
+
+
+def _unparsable(
+    relpath: str, language: str, is_test: bool, reason: str, line: int, col: int, config: Config
+) -> FileResult:
+    outcome = FileOutcome(relpath, FileStatus.UNPARSABLE, reason, language, is_test)
+    rule = next((r for r in config.rules if r.id == "NM903"), None)
+    if rule is None:
+        return FileResult(outcome)
+    finding = Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        path=relpath,
+        span=Span(line, col, line, col),
+        message=rule.message.format(name=reason),
+        severity=rule.severity,
+        name=reason,
+    )
+    return FileResult(outcome, [finding])
+
+
+def _with_context(findings: list[Finding], text: str) -> list[Finding]:
+    if not findings:
+        return findings
+    from nomock_lint.frontends.source import Lines
+
+    lines = Lines(text)
+    return [replace(f, context=lines.line(f.span.line).strip()) for f in findings]
+
+
+def check_file(candidate: Candidate, config: Config) -> FileResult:
+    path, rel = candidate.path, candidate.relpath
+    try:
+        size = path.stat().st_size
+        if size > config.max_file_size:
+            reason = f"too large ({size:,} bytes > max-file-size {config.max_file_size:,})"
+            return FileResult(FileOutcome(rel, FileStatus.SKIPPED, reason, candidate.language))
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = f"unreadable: {exc.strerror or exc}"
+        return _unparsable(rel, candidate.language, candidate.is_test, reason, 1, 1, config)
+    return check_source(data, rel, candidate.language, candidate.is_test, config)
+
+
+def check(
+    paths: Sequence[str | Path] = (".",),
+    config: Config | None = None,
+    *,
+    stdin: bytes | None = None,
+    stdin_filename: str | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Check files and folders (or one source given as bytes) and return the report.
+
+    With `stdin`, the source is checked as if it were the file `stdin_filename`: its config,
+    test/production class and language come from that path, which need not exist.
+    """
+    if config is None:
+        first = Path(stdin_filename) if stdin is not None and stdin_filename else Path(paths[0])
+        config = load_config(first)
+    report = Report(root=str(config.root))
+    results: list[FileResult] = []
+    if stdin is not None:
+        name = stdin_filename or "-"
+        rel = relative(Path(name), config.root)
+        language = language_of(rel) or "python"
+        if config.is_excluded(rel):
+            results.append(FileResult(FileOutcome(rel, FileStatus.SKIPPED, "excluded", language)))
+        else:
+            results.append(check_source(stdin, rel, language, config.is_test(rel), config))
+    else:
+        candidates: list[Candidate] = []
+        for item in discover([Path(p) for p in paths], config):
+            if isinstance(item, FileOutcome):
+                results.append(FileResult(item))
+            else:
+                candidates.append(item)
+        total = len(candidates)
+        for done, candidate in enumerate(candidates, 1):
+            results.append(check_file(candidate, config))
+            if progress is not None:
+                progress(done, total)
+    for result in results:
+        report.files.append(result.outcome)
+        report.findings.extend(result.findings)
+        report.suppressed += result.suppressed
+    report.files.sort(key=lambda f: f.path)
+    report.findings.sort(key=Finding.sort_key)
+    return report

@@ -1,0 +1,215 @@
+"""The `nomock` command: a thin click layer over `api.check` (options in, report out, exit code)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from nomock_lint import __version__
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _ids(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="nomock", message="%(prog)s %(version)s")
+def cli() -> None:
+    """nomock: enforce a no-mock testing policy in Python and TypeScript/JavaScript."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option("--select", help="Comma-separated rule ids or prefixes to enable (overrides config).")
+@click.option("--ignore", help="Comma-separated rule ids or prefixes to disable.")
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="Configuration file."
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="warning",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option("--stdin-filename", help="Read the source from standard input, as if it were PATH.")
+@click.option("--statistics", is_flag=True, help="Findings per rule and per top-level folder.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    select: str | None,
+    ignore: str | None,
+    config_file: Path | None,
+    exit_zero: bool,
+    fail_on: str,
+    stdin_filename: str | None,
+    statistics: bool,
+    quiet: bool,
+) -> None:
+    """Check PATHS (default: the current folder) for mocks and test-mode branches."""
+    from nomock_lint import api
+    from nomock_lint.config import load_config
+    from nomock_lint.formats import RenderOptions, renderers
+
+    use_stdin = stdin_filename is not None or paths == (Path("-"),)
+    if use_stdin and paths not in ((), (Path("-"),)):
+        raise click.UsageError("give either `-` (standard input) or paths, not both")
+    paths = paths or (Path("."),)
+    if not use_stdin:
+        for path in paths:
+            if not path.exists() and not path.is_symlink():
+                raise click.UsageError(f"path not found: {path}")
+    start = Path(stdin_filename) if use_stdin and stdin_filename else paths[0]
+    config = load_config(start, config_file).with_overrides(
+        select=_ids(select), ignore=_ids(ignore)
+    )
+    stdin = sys.stdin.buffer.read() if use_stdin else None
+    with _progress(enabled=not quiet and output_format == "text") as progress:
+        report = api.check(
+            paths, config, stdin=stdin, stdin_filename=stdin_filename, progress=progress
+        )
+    render = renderers().get(output_format)
+    if render is None:
+        raise click.UsageError(f"--format {output_format} is not available in this version")
+    color = output is None and output_format == "text" and sys.stdout.isatty()
+    text = render(report, RenderOptions(color=color, quiet=quiet, statistics=statistics))
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise click.UsageError(f"cannot write {output}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(text)
+    levels = ("error",) if fail_on == "error" else ("error", "warning")
+    failing = any(f.severity in levels for f in report.findings)
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+class _progress:
+    """A rich progress bar on standard error, only on a terminal and only for long runs."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if not self.enabled:
+            return None
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if total < 200:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("checking", total=total)
+        assert self.task is not None
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@cli.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def rules_command(output_format: str) -> None:
+    """List every rule: id, name, default severity, summary."""
+    import json
+
+    from nomock_lint.catalog import load_catalog
+
+    catalog = load_catalog()
+    if output_format == "json":
+        data = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity,
+                "scope": r.scope,
+                "summary": r.summary,
+            }
+            for r in catalog.rules
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    for r in catalog.rules:
+        scope = "  (production code only)" if r.scope == "production" else ""
+        click.echo(f"{r.id}  {r.name:<24} {r.severity:<8} {r.summary}{scope}")
+
+
+@cli.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> None:
+    """Print a rule's documentation: what, why, example, what to use instead."""
+    from nomock_lint.catalog import load_catalog
+
+    catalog = load_catalog()
+    key = rule_id.upper()
+    rule = catalog.by_id.get(key) or next((r for r in catalog.rules if r.name == rule_id), None)
+    if rule is None:
+        raise click.UsageError(f"unknown rule `{rule_id}` (see `nomock rules`)")
+    click.echo(rule.doc_markdown().rstrip())
+
+
+def main() -> None:
+    """Console-script entry: every usage or configuration error is one line and exit code 2."""
+    from nomock_lint.catalog import CatalogError
+    from nomock_lint.config import ConfigError
+
+    try:
+        cli.main(standalone_mode=False)
+    except click.UsageError as exc:
+        click.echo(f"nomock: error: {exc.format_message()}", err=True)
+        sys.exit(EXIT_ERROR)
+    except (ConfigError, CatalogError) as exc:
+        click.echo(f"nomock: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("nomock: aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        click.echo(f"nomock: error: {exc.format_message()}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # a bug of ours: one line, and the traceback only on request
+        if os.environ.get("NOMOCK_DEBUG"):
+            raise
+        click.echo(
+            f"nomock: internal error: {type(exc).__name__}: {exc} "
+            "(please report it; NOMOCK_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,305 @@
+"""Configuration: `[tool.nomock]` in pyproject.toml, or nomock.toml / .nomock.toml.
+
+Configuration is data. Nothing in it is executed or imported; plugins are loaded only when
+`plugins = [...]` names them. Unknown keys, unknown rule ids and wrong types are errors that name
+the key (exit 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from nomock_lint.catalog import SEVERITIES, Catalog, Rule, load_catalog
+
+CONFIG_FILES = ("nomock.toml", ".nomock.toml", "pyproject.toml")
+
+# Always skipped while walking directories (a path given explicitly is still checked).
+ALWAYS_SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", "node_modules", ".nomock_cache"}
+)
+DEFAULT_EXCLUDE = (
+    ".venv/",
+    "venv/",
+    ".direnv/",
+    ".eggs/",
+    "__pypackages__/",
+    "dist/",
+    "build/",
+    "__pycache__/",
+    ".tox/",
+    ".nox/",
+    ".mypy_cache/",
+    ".ruff_cache/",
+    ".pytest_cache/",
+    "site-packages/",
+    "bower_components/",
+    ".next/",
+    ".nuxt/",
+    ".svelte-kit/",
+    "coverage/",
+)
+DEFAULT_TEST_PATHS = (
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+    "tests/",
+    "test/",
+    "__tests__/",
+    "__mocks__/",
+    "__fixtures__/",
+    "*.test.*",
+    "*.spec.*",
+    "e2e/",
+    "integration-tests/",
+    "setupTests.*",
+    "*.setup.*",
+)
+DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
+
+
+class ConfigError(Exception):
+    """A configuration or usage problem: one line, exit code 2."""
+
+
+def _patterns(value: object, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"`{key}` must be a list of strings")
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = field(default_factory=Path.cwd)
+    source: Path | None = None  # the file it came from
+    select: tuple[str, ...] = ("NM",)
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    allow: tuple[str, ...] = ()
+    allow_modules: tuple[str, ...] = ()
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    respect_gitignore: bool = True
+    plugins: tuple[str, ...] = ()
+
+    # -- derived --------------------------------------------------------------------------
+
+    @cached_property
+    def rules(self) -> tuple[Rule, ...]:
+        """The active rules, severity overrides applied."""
+        return active_rules(load_catalog(), self.select, self.ignore, dict(self.severity))
+
+    @cached_property
+    def rule_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.rules)
+
+    @cached_property
+    def allowed(self) -> frozenset[str]:
+        return frozenset(self.allow) | frozenset(self.allow_modules)
+
+    @cached_property
+    def _exclude_spec(self) -> pathspec.GitIgnoreSpec:
+        return pathspec.GitIgnoreSpec.from_lines((*self.exclude, *self.extend_exclude))
+
+    @cached_property
+    def _test_spec(self) -> pathspec.GitIgnoreSpec:
+        return pathspec.GitIgnoreSpec.from_lines(self.test_paths)
+
+    @cached_property
+    def _per_path(self) -> list[tuple[pathspec.GitIgnoreSpec, frozenset[str]]]:
+        return [
+            (pathspec.GitIgnoreSpec.from_lines([glob]), frozenset(ids))
+            for glob, ids in self.per_path_ignores
+        ]
+
+    def is_excluded(self, relpath: str, is_dir: bool = False) -> bool:
+        return self._exclude_spec.match_file(relpath + "/" if is_dir else relpath)
+
+    def is_test(self, relpath: str) -> bool:
+        return self._test_spec.match_file(relpath)
+
+    def ignored_for(self, relpath: str) -> frozenset[str]:
+        """Rule ids that `per-path-ignores` turns off for this file."""
+        ids: set[str] = set()
+        for spec, rule_ids in self._per_path:
+            if spec.match_file(relpath):
+                ids.update(r for r in self.rule_ids if any(r.startswith(p) for p in rule_ids))
+        return frozenset(ids)
+
+    def fingerprint(self) -> str:
+        """Everything that can change a file's findings (the cache key's configuration part)."""
+        data = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name not in ("root", "source")
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """CLI flags over the file's values, validated the same way."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        if not changes:
+            return self
+        updated = dataclasses.replace(self, **changes)
+        _validate_rule_ids(updated.select, "--select")
+        _validate_rule_ids(updated.ignore, "--ignore")
+        return updated
+
+
+def _validate_rule_ids(entries: Iterable[str], key: str) -> None:
+    known = [r.id for r in load_catalog().rules]
+    for entry in entries:
+        if entry == "ALL":
+            continue
+        if not any(rule_id.startswith(entry) for rule_id in known) or not entry.startswith("NM"):
+            raise ConfigError(f"`{key}`: unknown rule id `{entry}` (see `nomock rules`)")
+
+
+def active_rules(
+    catalog: Catalog, select: Sequence[str], ignore: Sequence[str], severity: dict[str, str]
+) -> tuple[Rule, ...]:
+    def chosen(rule_id: str, entries: Sequence[str]) -> bool:
+        return any(e == "ALL" or rule_id.startswith(e) for e in entries)
+
+    rules = []
+    for rule in catalog.rules:
+        if chosen(rule.id, select) and not chosen(rule.id, ignore):
+            level = severity.get(rule.id)
+            rules.append(dataclasses.replace(rule, severity=level) if level else rule)
+    return tuple(rules)
+
+
+# -- loading --------------------------------------------------------------------------------
+
+_KEYS: dict[str, str] = {
+    "select": "select",
+    "ignore": "ignore",
+    "exclude": "exclude",
+    "extend-exclude": "extend_exclude",
+    "test-paths": "test_paths",
+    "allow": "allow",
+    "allow-modules": "allow_modules",
+    "per-path-ignores": "per_path_ignores",
+    "severity": "severity",
+    "max-file-size": "max_file_size",
+    "respect-gitignore": "respect_gitignore",
+    "plugins": "plugins",
+}
+
+
+def parse_table(table: dict[str, Any], root: Path, source: Path | None) -> Config:
+    where = f"{source.name}: " if source else ""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        attr = _KEYS.get(key)
+        if attr is None:
+            hint = f" (did you mean `{key.replace('_', '-')}`?)" if "_" in key else ""
+            raise ConfigError(f"{where}unknown configuration key `{key}`{hint}")
+        try:
+            values[attr] = _convert(key, value)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}{exc}") from None
+    config = Config(root=root, source=source, **values)
+    try:
+        _validate_rule_ids(config.select, "select")
+        _validate_rule_ids(config.ignore, "ignore")
+        for glob, ids in config.per_path_ignores:
+            _validate_rule_ids(ids, f"per-path-ignores.{glob}")
+        for rule_id, _level in config.severity:
+            _validate_rule_ids([rule_id], f"severity.{rule_id}")
+    except ConfigError as exc:
+        raise ConfigError(f"{where}{exc}") from None
+    return config
+
+
+def _convert(key: str, value: Any) -> Any:
+    if key in ("per-path-ignores", "severity"):
+        if not isinstance(value, dict):
+            raise ConfigError(f"`{key}` must be a table")
+        if key == "severity":
+            for rule_id, level in value.items():
+                if level not in SEVERITIES:
+                    raise ConfigError(
+                        f"`severity.{rule_id}` must be one of {', '.join(SEVERITIES)}"
+                    )
+            return tuple(sorted(value.items()))
+        return tuple(sorted((g, _patterns(ids, f"{key}.{g}")) for g, ids in value.items()))
+    if key == "max-file-size":
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise ConfigError("`max-file-size` must be a positive number of bytes")
+        return value
+    if key == "respect-gitignore":
+        if not isinstance(value, bool):
+            raise ConfigError("`respect-gitignore` must be true or false")
+        return value
+    return _patterns(value, key)
+
+
+def read_config_file(path: Path) -> dict[str, Any] | None:
+    """The nomock table of a config file; None for a pyproject.toml without [tool.nomock]."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("nomock")
+        if table is not None and not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.nomock] must be a table")
+        return table
+    return data
+
+
+def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest config file at or above `start`."""
+    start = start.resolve()
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                table = read_config_file(candidate)
+                if table is not None:
+                    return candidate, table
+    return None
+
+
+def find_project_root(start: Path) -> Path:
+    start = start.resolve()
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        if (folder / ".git").exists():
+            return folder
+    return Path.cwd()
+
+
+def load_config(start: Path | None = None, config_file: Path | None = None) -> Config:
+    """The configuration for a run: `--config` if given, else the nearest file above `start`."""
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file not found: {config_file}")
+        table = read_config_file(config_file)
+        if table is None:
+            raise ConfigError(f"{config_file}: has no [tool.nomock] table")
+        return parse_table(table, config_file.resolve().parent, config_file.resolve())
+    start = start or Path.cwd()
+    found = find_config_file(start)
+    if found is None:
+        return Config(root=find_project_root(start))
+    path, table = found
+    return parse_table(table, path.parent, path)

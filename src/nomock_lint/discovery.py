@@ -1,0 +1,161 @@
+"""Which files a run checks: walking directories, `.gitignore`, excludes, languages.
+
+Every source file given or found ends up either as a `Candidate` to check or as a skipped
+`FileOutcome` with its reason; directories that are excluded are pruned without being walked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from nomock_lint.config import ALWAYS_SKIPPED_DIRS, Config
+from nomock_lint.model import FileOutcome, FileStatus
+
+PYTHON_SUFFIXES = frozenset({".py"})
+JS_SUFFIXES = frozenset({".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"})
+SFC_SUFFIXES = frozenset({".vue", ".svelte"})
+
+
+def language_of(path: str) -> str | None:
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in PYTHON_SUFFIXES:
+        return "python"
+    if suffix in JS_SUFFIXES or suffix in SFC_SUFFIXES:
+        return "javascript"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    path: Path  # as given or found (not resolved: symlinks keep their own name)
+    relpath: str  # relative to the project root, `/`-separated
+    language: str
+    is_test: bool
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        rel = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:  # another drive on Windows
+        rel = str(path)
+    return rel.replace(os.sep, "/")
+
+
+class _GitIgnores:
+    """The `.gitignore` files that apply to a directory, deepest last."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cache: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+
+    def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+        if directory not in self._cache:
+            spec = None
+            try:
+                lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+                spec = pathspec.GitIgnoreSpec.from_lines(lines.splitlines())
+            except OSError:
+                pass
+            self._cache[directory] = spec
+        return self._cache[directory]
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        """Gitignore semantics: the deepest file with a matching pattern decides."""
+        path = Path(os.path.abspath(path))
+        directory = path.parent
+        chain = [directory, *directory.parents]
+        for folder in chain:
+            spec = self._spec(folder)
+            if spec is not None:
+                rel = relative(path, folder) + ("/" if is_dir else "")
+                result = spec.check_file(rel)
+                if result.include is not None:
+                    return bool(result.include)
+            if folder == self.root or (folder / ".git").exists():
+                break
+        return False
+
+
+def discover(paths: list[Path], config: Config) -> Iterator[Candidate | FileOutcome]:
+    """Candidates to check and skipped outcomes, in a stable order."""
+    gitignores = _GitIgnores(config.root)
+    seen: set[str] = set()
+    for given in paths:
+        if (given.is_dir() and not given.is_symlink()) or given.is_dir():
+            yield from _walk(given, config, gitignores, seen)
+        else:
+            outcome = _classify(given, config, gitignores, explicit=True)
+            if outcome is not None:
+                key = os.path.abspath(given)
+                if key not in seen:
+                    seen.add(key)
+                    yield outcome
+
+
+def _classify(
+    path: Path, config: Config, gitignores: _GitIgnores, explicit: bool
+) -> Candidate | FileOutcome | None:
+    rel = relative(path, config.root)
+    language = language_of(rel)
+    if language is None:
+        return FileOutcome(rel, FileStatus.SKIPPED, "not a source file") if explicit else None
+    if config.is_excluded(rel):
+        return FileOutcome(rel, FileStatus.SKIPPED, "excluded", language)
+    if not explicit and config.respect_gitignore and gitignores.ignored(path, is_dir=False):
+        return FileOutcome(rel, FileStatus.SKIPPED, "gitignored", language)
+    if path.is_symlink() and not path.exists():
+        return FileOutcome(rel, FileStatus.SKIPPED, "dangling symlink", language)
+    return Candidate(path, rel, language, config.is_test(rel))
+
+
+def _walk(
+    top: Path, config: Config, gitignores: _GitIgnores, seen: set[str]
+) -> Iterator[Candidate | FileOutcome]:
+    visited_dirs: set[str] = set()
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        real = os.path.realpath(directory)
+        if real in visited_dirs:
+            continue  # a symlink loop or a second link to the same folder
+        visited_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if entry.name in ALWAYS_SKIPPED_DIRS:
+                    continue
+                rel = relative(path, config.root)
+                if config.is_excluded(rel, is_dir=True):
+                    continue
+                if config.respect_gitignore and gitignores.ignored(path, is_dir=True):
+                    continue
+                if entry.is_symlink():
+                    target = os.path.realpath(path)
+                    root = os.path.realpath(top)
+                    if not (target == root or target.startswith(root + os.sep)):
+                        continue  # outside the tree: followed only when passed explicitly
+                subdirs.append(path)
+            else:
+                outcome = _classify(path, config, gitignores, explicit=False)
+                if outcome is None:
+                    continue
+                key = os.path.abspath(path)
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield outcome
+        stack.extend(reversed(subdirs))

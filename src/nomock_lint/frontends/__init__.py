@@ -1,0 +1,1 @@
+"""Front-ends: each turns one file's bytes into language-neutral `Facts`."""

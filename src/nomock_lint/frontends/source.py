@@ -1,0 +1,78 @@
+"""Decoding source bytes and converting positions, shared by every front-end."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import tokenize
+
+from nomock_lint.facts import ParseError, Span
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def decode_python(data: bytes) -> str:
+    """Decode as the interpreter does: PEP 263 cookie or BOM, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # unknown or conflicting cookie
+        raise ParseError(f"undecodable: {exc.msg}") from exc
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ParseError(f"undecodable: not valid {encoding}: {_decode_reason(exc)}") from exc
+    return text.removeprefix("\ufeff")
+
+
+def decode_utf8(data: bytes) -> str:
+    """Decode as editors and bundlers do for JS/TS: UTF-8, with or without a BOM."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"undecodable: not valid UTF-8: {_decode_reason(exc)}") from exc
+    return text.removeprefix("\ufeff")
+
+
+def _decode_reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+    return str(exc)
+
+
+def has_bom(data: bytes) -> bool:
+    return data.startswith(codecs.BOM_UTF8)
+
+
+class Lines:
+    """Converts UTF-8 byte columns (what `ast` reports) to code-point columns, lazily."""
+
+    __slots__ = ("_ascii", "_lines", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._ascii = text.isascii()
+        self._lines: list[str] | None = None
+
+    def line(self, lineno: int) -> str:
+        if self._lines is None:
+            self._lines = _LINE_BREAK.split(self.text)
+        if 1 <= lineno <= len(self._lines):
+            return self._lines[lineno - 1]
+        return ""
+
+    def char_col(self, lineno: int, byte_col: int) -> int:
+        if self._ascii:
+            return byte_col
+        line = self.line(lineno)
+        if line.isascii():
+            return byte_col
+        return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+
+    def span(self, line: int, byte_col: int, end_line: int, end_byte_col: int) -> Span:
+        return Span(
+            line,
+            self.char_col(line, byte_col) + 1,
+            end_line,
+            self.char_col(end_line, end_byte_col) + 1,
+        )

@@ -1,0 +1,60 @@
+"""Findings, per-file outcomes and the report that `api.check` returns."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+
+from nomock_lint.facts import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    path: str  # relative to the project root, `/`-separated
+    span: Span
+    message: str
+    severity: str  # "error" | "warning" | "note"
+    name: str = ""  # what matched: a qualified name, a call path, a binding, an env variable
+    alternative: str | None = None  # NM102: the real service to run instead
+    context: str = ""  # the source line, stripped (fingerprints survive moved lines)
+
+    def sort_key(self) -> tuple[str, Span, str]:
+        return (self.path, self.span, self.rule_id)
+
+
+class FileStatus(enum.StrEnum):
+    CHECKED = "checked"
+    SKIPPED = "skipped"
+    UNPARSABLE = "unparsable"
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    path: str
+    status: FileStatus
+    reason: str = ""  # why skipped or unparsable
+    language: str = ""
+    is_test: bool = False
+
+
+@dataclass(slots=True)
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    files: list[FileOutcome] = field(default_factory=list)
+    root: str = "."
+    # Findings silenced by inline suppressions and by the baseline (counted, not shown).
+    suppressed: int = 0
+    baselined: int = 0
+    baseline_fixed: int = 0  # baseline entries with no matching finding any more
+
+    def by_rule(self) -> Counter[str]:
+        return Counter(f.rule_id for f in self.findings)
+
+    def count(self, status: FileStatus) -> int:
+        return sum(1 for f in self.files if f.status is status)
+
+    def skipped_reasons(self) -> Counter[str]:
+        return Counter(f.reason for f in self.files if f.status is FileStatus.SKIPPED)
