@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nomock_lint import engine, prefilter
 from nomock_lint.config import Config, load_config
 from nomock_lint.discovery import Candidate, discover, language_of, relative
 from nomock_lint.facts import Facts, ParseError, Span
 from nomock_lint.model import FileOutcome, FileStatus, Finding, Report
+
+if TYPE_CHECKING:
+    from nomock_lint.baseline import Baseline
 
 Progress = Callable[[int, int], None]
 
@@ -69,7 +73,14 @@ def check_source(
         return _unparsable(relpath, language, is_test, exc.reason, exc.line, exc.col, config)
     ignored = config.ignored_for(relpath)
     compiled = engine.compile_rules(tuple(r for r in rules if r.id not in ignored), language)
-    findings = engine.match(facts, compiled, path=relpath, is_test=is_test, allow=config.allowed)
+    findings = engine.match(
+        facts,
+        compiled,
+        path=relpath,
+        is_test=is_test,
+        allow=config.allowed,
+        allow_modules=config.allowed_modules,
+    )
     suppressed = 0
     if "NM901" in config.rule_ids or "NM902" in config.rule_ids or facts.comments:
         from nomock_lint import suppressions
@@ -87,7 +98,7 @@ def _unparsable(
 ) -> FileResult:
     outcome = FileOutcome(relpath, FileStatus.UNPARSABLE, reason, language, is_test)
     rule = next((r for r in config.rules if r.id == "NM903"), None)
-    if rule is None:
+    if rule is None or rule.id in config.ignored_for(relpath):
         return FileResult(outcome)
     finding = Finding(
         rule_id=rule.id,
@@ -131,11 +142,13 @@ def check(
     stdin: bytes | None = None,
     stdin_filename: str | None = None,
     progress: Progress | None = None,
+    baseline: Baseline | None = None,
 ) -> Report:
     """Check files and folders (or one source given as bytes) and return the report.
 
     With `stdin`, the source is checked as if it were the file `stdin_filename`: its config,
     test/production class and language come from that path, which need not exist.
+    With `baseline`, findings recorded in it are left out and counted (`Report.baselined`).
     """
     if config is None:
         first = Path(stdin_filename) if stdin is not None and stdin_filename else Path(paths[0])
@@ -168,4 +181,6 @@ def check(
         report.suppressed += result.suppressed
     report.files.sort(key=lambda f: f.path)
     report.findings.sort(key=Finding.sort_key)
+    if baseline is not None:
+        baseline.apply(report)
     return report

@@ -46,6 +46,12 @@ def cli() -> None:
 @click.option(
     "--config", "config_file", type=click.Path(path_type=Path), help="Configuration file."
 )
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path),
+    help="Report only findings that are not in this baseline (see `nomock baseline`).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option(
     "--fail-on",
@@ -64,6 +70,7 @@ def check(
     select: str | None,
     ignore: str | None,
     config_file: Path | None,
+    baseline_file: Path | None,
     exit_zero: bool,
     fail_on: str,
     stdin_filename: str | None,
@@ -87,10 +94,20 @@ def check(
     config = load_config(start, config_file).with_overrides(
         select=_ids(select), ignore=_ids(ignore)
     )
+    baseline = None
+    if baseline_file is not None:
+        from nomock_lint.baseline import load
+
+        baseline = load(baseline_file)
     stdin = sys.stdin.buffer.read() if use_stdin else None
     with _progress(enabled=not quiet and output_format == "text") as progress:
         report = api.check(
-            paths, config, stdin=stdin, stdin_filename=stdin_filename, progress=progress
+            paths,
+            config,
+            stdin=stdin,
+            stdin_filename=stdin_filename,
+            progress=progress,
+            baseline=baseline,
         )
     render = renderers().get(output_format)
     if render is None:
@@ -138,6 +155,46 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+@cli.command("baseline")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=".nomock-baseline.json",
+    show_default=True,
+    help="The baseline file to write.",
+)
+@click.option(
+    "--prune", is_flag=True, help="Only drop the entries of OUTPUT that are fixed; add none."
+)
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="Configuration file."
+)
+def baseline_command(
+    paths: tuple[Path, ...], output: Path, prune: bool, config_file: Path | None
+) -> None:
+    """Record the current findings in PATHS, so that `check --baseline` reports only new ones."""
+    from nomock_lint import api
+    from nomock_lint.baseline import Baseline, load
+    from nomock_lint.config import load_config
+
+    paths = paths or (Path("."),)
+    previous = load(output) if prune else None
+    report = api.check(paths, load_config(paths[0], config_file))
+    if previous is not None:
+        updated = previous.pruned(report)
+        removed = len(previous.entries) - len(updated.entries)
+        updated.write(output)
+        entries = "entry" if removed == 1 else "entries"
+        click.echo(f"Pruned {removed} fixed {entries}; {len(updated.entries)} left in {output}.")
+        return
+    updated = Baseline.from_findings(report.findings)
+    updated.write(output)
+    n = len(updated.entries)
+    click.echo(f"Wrote {n} finding{'s' if n != 1 else ''} to {output}.")
 
 
 @cli.command("rules")

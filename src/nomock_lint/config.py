@@ -107,7 +107,11 @@ class Config:
 
     @cached_property
     def allowed(self) -> frozenset[str]:
-        return frozenset(self.allow) | frozenset(self.allow_modules)
+        return frozenset(self.allow)
+
+    @cached_property
+    def allowed_modules(self) -> frozenset[str]:
+        return frozenset(self.allow_modules)
 
     @cached_property
     def _exclude_spec(self) -> pathspec.GitIgnoreSpec:
@@ -133,9 +137,9 @@ class Config:
     def ignored_for(self, relpath: str) -> frozenset[str]:
         """Rule ids that `per-path-ignores` turns off for this file."""
         ids: set[str] = set()
-        for spec, rule_ids in self._per_path:
+        for spec, entries in self._per_path:
             if spec.match_file(relpath):
-                ids.update(r for r in self.rule_ids if any(r.startswith(p) for p in rule_ids))
+                ids.update(r for r in self.rule_ids if _chosen(r, entries))
         return frozenset(ids)
 
     def fingerprint(self) -> str:
@@ -148,14 +152,22 @@ class Config:
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
     def with_overrides(self, **changes: Any) -> Config:
-        """CLI flags over the file's values, validated the same way."""
+        """CLI flags over the file's values, validated the same way.
+
+        Rule selection is layered as in Ruff: `--select` starts a new selection (the file's
+        `select` and `ignore` no longer apply), `--ignore` alone removes rules from the file's.
+        """
         changes = {k: v for k, v in changes.items() if v is not None}
         if not changes:
             return self
-        updated = dataclasses.replace(self, **changes)
-        _validate_rule_ids(updated.select, "--select")
-        _validate_rule_ids(updated.ignore, "--ignore")
-        return updated
+        for key in ("select", "ignore"):
+            if key in changes:
+                _validate_rule_ids(changes[key], f"--{key}")
+        if "select" in changes:
+            changes.setdefault("ignore", ())
+        elif "ignore" in changes:
+            changes["ignore"] = (*self.ignore, *changes["ignore"])
+        return dataclasses.replace(self, **changes)
 
 
 def _validate_rule_ids(entries: Iterable[str], key: str) -> None:
@@ -167,16 +179,26 @@ def _validate_rule_ids(entries: Iterable[str], key: str) -> None:
             raise ConfigError(f"`{key}`: unknown rule id `{entry}` (see `nomock rules`)")
 
 
+def _chosen(rule_id: str, entries: Iterable[str]) -> bool:
+    """Whether a rule id is named by one of `entries`: an id, a prefix (`NM2`) or `ALL`."""
+    return any(e == "ALL" or rule_id.startswith(e) for e in entries)
+
+
+def _severity_for(rule_id: str, severity: dict[str, str]) -> str | None:
+    """The override of the most specific entry: `NM201` over `NM2` over `ALL`."""
+    matching = [e for e in severity if _chosen(rule_id, [e])]
+    if not matching:
+        return None
+    return severity[max(matching, key=lambda e: 0 if e == "ALL" else len(e))]
+
+
 def active_rules(
     catalog: Catalog, select: Sequence[str], ignore: Sequence[str], severity: dict[str, str]
 ) -> tuple[Rule, ...]:
-    def chosen(rule_id: str, entries: Sequence[str]) -> bool:
-        return any(e == "ALL" or rule_id.startswith(e) for e in entries)
-
     rules = []
     for rule in catalog.rules:
-        if chosen(rule.id, select) and not chosen(rule.id, ignore):
-            level = severity.get(rule.id)
+        if _chosen(rule.id, select) and not _chosen(rule.id, ignore):
+            level = _severity_for(rule.id, severity)
             rules.append(dataclasses.replace(rule, severity=level) if level else rule)
     return tuple(rules)
 
@@ -236,6 +258,12 @@ def _convert(key: str, value: Any) -> Any:
                     )
             return tuple(sorted(value.items()))
         return tuple(sorted((g, _patterns(ids, f"{key}.{g}")) for g, ids in value.items()))
+    if key in ("allow", "allow-modules"):
+        names = _patterns(value, key)
+        for name in names:
+            if not name or name != name.strip() or any(c.isspace() for c in name):
+                raise ConfigError(f"`{key}`: `{name}` is not a qualified name or call path")
+        return names
     if key == "max-file-size":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ConfigError("`max-file-size` must be a positive number of bytes")

@@ -148,18 +148,34 @@ def match(
     path: str,
     is_test: bool,
     allow: frozenset[str] = frozenset(),
+    allow_modules: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    """Every finding the active rules produce on one file's facts, in source order."""
+    """Every finding the active rules produce on one file's facts, in source order.
+
+    `allow` (config `allow`) silences every finding on a name or call path and what is under it;
+    `allow_modules` (config `allow-modules`) silences the findings that a module earns by being
+    in the catalog (its imports and the uses of what is imported from it), while the mock
+    objects it creates (`patch(...)`, NM201) are still reported.
+    """
     rules = [r for r in compiled.rules if not (r.scope == "production" and is_test)]
     if not rules:
         return []
     active = {r.id for r in rules}
     out: list[Finding] = []
 
-    def add(rule: Rule | None, span: Span, name: str, alternative: str | None = None) -> None:
+    def add(
+        rule: Rule | None,
+        span: Span,
+        name: str,
+        alternative: str | None = None,
+        *,
+        module_hit: bool = False,
+    ) -> None:
         if rule is None or rule.id not in active:
             return
         if (allow and under(name, allow)) or under(name, compiled.harmless):
+            return
+        if module_hit and allow_modules and under(name, allow_modules):
             return
         out.append(_finding(rule, path, span, name, alternative))
 
@@ -169,7 +185,7 @@ def match(
         if hit is None and imp.name is not None:
             hit = compiled.module_hit(imp.module, compiled.modules)
         if hit is not None:
-            add(hit.rule, imp.span, qualified, hit.alternative)
+            add(hit.rule, imp.span, qualified, hit.alternative, module_hit=True)
 
     for ref in facts.references:
         _match_reference(ref, compiled, add)
@@ -204,7 +220,7 @@ def _match_reference(ref: Reference, compiled: CompiledRules, add: _Add) -> None
             elif ref.binding is Binding.IMPORT:
                 hit = compiled.module_hit(path, compiled.uses)
                 if hit is not None:
-                    add(hit.rule, ref.span, path, hit.alternative)
+                    add(hit.rule, ref.span, path, hit.alternative, module_hit=True)
         for rule, call, arg0, binding, arg0_binding in compiled.call_arg0:
             if path != call:
                 continue

@@ -51,5 +51,6 @@ def render(report: Report, options: RenderOptions) -> str:
         },
         "suppressed": report.suppressed,
         "baselined": report.baselined,
+        "baseline_fixed": report.baseline_fixed,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -53,7 +53,9 @@ def summary(report: Report) -> str:
         extras.append(f"{report.baselined} in the baseline")
     if report.baseline_fixed:
         extras.append(
-            f"{report.baseline_fixed} baseline entries fixed (run `nomock baseline` to prune)"
+            f"{report.baseline_fixed} baseline "
+            f"{'entry' if report.baseline_fixed == 1 else 'entries'} fixed "
+            "(run `nomock baseline --prune` to tighten the baseline)"
         )
     tail = f"; {'; '.join(extras)}" if extras else ""
     return f"{head} in {files}{tail}."
@@ -68,6 +70,7 @@ def statistics(report: Report) -> str:
     lines = ["", "Findings by rule:"]
     lines += [f"{count:>7}  {rule} {names[rule]}" for rule, count in sorted(by_rule.items())]
     lines += ["", "Findings by top-level folder:"]
-    lines += [f"{count:>7}  {folder}" for folder, count in by_folder.most_common()]
+    ranked = sorted(by_folder.items(), key=lambda item: (-item[1], item[0]))
+    lines += [f"{count:>7}  {folder}" for folder, count in ranked]
     lines.append("")
     return "\n".join(lines)
