@@ -61,6 +61,7 @@ class Baseline:
 
     def write(self, path: Path) -> None:
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(self.dumps(), encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"cannot write baseline {path}: {exc.strerror}") from None

@@ -318,16 +318,26 @@ def find_project_root(start: Path) -> Path:
 
 def load_config(start: Path | None = None, config_file: Path | None = None) -> Config:
     """The configuration for a run: `--config` if given, else the nearest file above `start`."""
+    start = start or Path.cwd()
     if config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"config file not found: {config_file}")
         table = read_config_file(config_file)
         if table is None:
             raise ConfigError(f"{config_file}: has no [tool.nomock] table")
-        return parse_table(table, config_file.resolve().parent, config_file.resolve())
-    start = start or Path.cwd()
+        return parse_table(table, _root_without_config(start), config_file.resolve())
     found = find_config_file(start)
     if found is None:
         return Config(root=find_project_root(start))
     path, table = found
     return parse_table(table, path.parent, path)
+
+
+def _root_without_config(start: Path) -> Path:
+    """The root that `start` would have without `--config`, so that paths (and baseline
+    fingerprints) do not depend on where a shared configuration file lives."""
+    try:
+        found = find_config_file(start)
+    except ConfigError:  # the overridden file may well be broken
+        found = None
+    return found[0].parent if found else find_project_root(start)
