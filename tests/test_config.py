@@ -348,6 +348,14 @@ def test_snake_case_key_gets_a_hint(project: Path) -> None:
     )
 
 
+def test_tool_table_outside_pyproject_gets_a_hint(project: Path) -> None:
+    (project / "nomock.toml").write_text('[tool.nomock]\nselect = ["NM201"]\n')
+    assert config_error(project).endswith(
+        "unknown configuration key `tool` "
+        "(outside pyproject.toml, leave out the [tool.nomock] header)"
+    )
+
+
 def test_invalid_toml(project: Path) -> None:
     (project / "nomock.toml").write_text("select = [\n")
     assert "nomock.toml: invalid TOML" in config_error(project)

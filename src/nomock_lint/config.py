@@ -228,6 +228,8 @@ def parse_table(table: dict[str, Any], root: Path, source: Path | None) -> Confi
         attr = _KEYS.get(key)
         if attr is None:
             hint = f" (did you mean `{key.replace('_', '-')}`?)" if "_" in key else ""
+            if key == "tool":
+                hint = " (outside pyproject.toml, leave out the [tool.nomock] header)"
             raise ConfigError(f"{where}unknown configuration key `{key}`{hint}")
         try:
             values[attr] = _convert(key, value)
