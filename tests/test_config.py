@@ -356,6 +356,16 @@ def test_tool_table_outside_pyproject_gets_a_hint(project: Path) -> None:
     )
 
 
+def test_error_names_the_file_found_by_walking_up(project: Path) -> None:
+    (project / "nomock.toml").write_text('ignore = "NM201"\n')
+    (project / "pkg").mkdir()
+    result = run_nomock(["check", "."], project / "pkg")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"nomock: error: {(project / 'nomock.toml').resolve()}: `ignore` must be a list of strings"
+    )
+
+
 def test_invalid_toml(project: Path) -> None:
     (project / "nomock.toml").write_text("select = [\n")
     assert "nomock.toml: invalid TOML" in config_error(project)

@@ -222,7 +222,7 @@ _KEYS: dict[str, str] = {
 
 
 def parse_table(table: dict[str, Any], root: Path, source: Path | None) -> Config:
-    where = f"{source.name}: " if source else ""
+    where = f"{_shown(source)}: " if source else ""
     values: dict[str, Any] = {}
     for key, value in table.items():
         attr = _KEYS.get(key)
@@ -246,6 +246,14 @@ def parse_table(table: dict[str, Any], root: Path, source: Path | None) -> Confi
     except ConfigError as exc:
         raise ConfigError(f"{where}{exc}") from None
     return config
+
+
+def _shown(path: Path) -> str:
+    """A config file as the user would type it: relative to the working folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _convert(key: str, value: Any) -> Any:
