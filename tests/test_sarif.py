@@ -264,6 +264,18 @@ def test_unparsable_files_without_nm903_become_notifications(project: Path) -> N
     assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "test_b.py"
 
 
+def test_oversized_files_become_notifications(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.nomock]\nmax-file-size = 100\n")
+    (project / "test_big.py").write_text("import mock\n" + "x = 1\n" * 100)
+    (project / "excluded.txt").write_text("not a source file\n")
+    log = sarif_for(project)
+    assert_schema_valid(log)
+    (note,) = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "note"
+    assert note["message"]["text"].startswith("Skipped: too large")
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "test_big.py"
+
+
 def test_cli_writes_sarif_with_a_category(every_rule: Path) -> None:
     out = every_rule / "out dir" / "nomock.sarif"
     out.parent.mkdir()
@@ -336,8 +348,16 @@ def multitool() -> Path:
     """The validator: $NOMOCK_SARIF_MULTITOOL (CI), else installed once into a user cache."""
     configured = os.environ.get("NOMOCK_SARIF_MULTITOOL")
     if configured:
-        assert Path(configured).is_file(), f"NOMOCK_SARIF_MULTITOOL={configured} is not a file"
-        return Path(configured)
+        binary = Path(configured)
+        assert binary.is_file(), f"NOMOCK_SARIF_MULTITOOL={configured} is not a file"
+    else:
+        binary = _install_multitool()
+    if not os.access(binary, os.X_OK):
+        binary.chmod(binary.stat().st_mode | 0o100)  # npm may skip the package's chmod script
+    return binary
+
+
+def _install_multitool() -> Path:
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
         pytest.skip("node/npm not on PATH: cannot install @microsoft/sarif-multitool")
@@ -355,8 +375,6 @@ def multitool() -> Path:
         if binary is None:
             last = (install.stderr.strip().splitlines() or ["no output"])[-1]
             pytest.skip(f"could not install {MULTITOOL_PACKAGE} with npm: {last}")
-    if not os.access(binary, os.X_OK):
-        binary.chmod(binary.stat().st_mode | 0o100)  # npm may skip the package's chmod script
     return binary
 
 
