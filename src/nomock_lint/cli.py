@@ -57,6 +57,12 @@ def cli() -> None:
 @click.option("--stdin-filename", help="Read the source from standard input, as if it were PATH.")
 @click.option("--statistics", is_flag=True, help="Findings per rule and per top-level folder.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "--sarif-category",
+    default="nomock/",
+    show_default=True,
+    help="SARIF automationDetails.id: the code scanning category (a trailing / is added).",
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -69,6 +75,7 @@ def check(
     stdin_filename: str | None,
     statistics: bool,
     quiet: bool,
+    sarif_category: str,
 ) -> None:
     """Check PATHS (default: the current folder) for mocks and test-mode branches."""
     from nomock_lint import api
@@ -96,7 +103,12 @@ def check(
     if render is None:
         raise click.UsageError(f"--format {output_format} is not available in this version")
     color = output is None and output_format == "text" and sys.stdout.isatty()
-    text = render(report, RenderOptions(color=color, quiet=quiet, statistics=statistics))
+    text = render(
+        report,
+        RenderOptions(
+            color=color, quiet=quiet, statistics=statistics, sarif_category=sarif_category
+        ),
+    )
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
