@@ -130,6 +130,21 @@ def test_configuration_and_test_class_come_from_the_document_path(
     assert server.diagnostics(test_uri)["diagnostics"] == []
 
 
+def test_saving_the_configuration_checks_open_documents_again(
+    server: LspClient, project: Path
+) -> None:
+    (project / "tests").mkdir()
+    uri = server.open(project / "tests" / "test_orders.py", MAGIC, "python")
+    assert codes(server.diagnostics(uri)) == [(1, "NM101"), (5, "NM201")]
+    config = project / "pyproject.toml"
+    config.write_text("[project]\nname = 'shop'\n")
+    config_uri = server.open(config, config.read_text(), "toml")
+    config.write_text('[project]\nname = "shop"\n\n[tool.nomock]\nignore = ["NM101"]\n')
+    server.change(config_uri, config.read_text(), version=2)
+    server.save(config_uri)
+    assert codes(server.diagnostics(uri)) == [(5, "NM201")]
+
+
 @pytest.mark.parametrize(
     ("name", "language_id", "text"),
     [

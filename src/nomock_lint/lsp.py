@@ -15,6 +15,7 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from lsprotocol import types
@@ -23,7 +24,7 @@ from pygls.workspace import TextDocument
 
 from nomock_lint import __version__, api
 from nomock_lint.catalog import CatalogError, load_catalog
-from nomock_lint.config import ConfigError
+from nomock_lint.config import CONFIG_FILES, ConfigError
 from nomock_lint.discovery import language_of
 from nomock_lint.frontends.source import Lines
 from nomock_lint.model import Finding
@@ -272,7 +273,13 @@ def build_server(debounce_ms: int | None = None) -> NomockLanguageServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: NomockLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.lint_now(params.text_document.uri)
+        uri = params.text_document.uri
+        if PurePath(ls.workspace.get_text_document(uri).path).name in CONFIG_FILES:
+            # A saved configuration can change every open document's findings.
+            for other in list(ls.workspace.text_documents):
+                ls.lint_now(other)
+        else:
+            ls.lint_now(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: NomockLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
