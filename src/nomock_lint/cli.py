@@ -193,6 +193,19 @@ def explain(rule_id: str) -> None:
     click.echo(rule.doc_markdown().rstrip())
 
 
+@cli.command()
+@click.option(
+    "--debounce-ms",
+    type=click.IntRange(min=0),
+    help="Pause after a change before checking (default 300; initializationOptions.debounceMs).",
+)
+def lsp(debounce_ms: int | None) -> None:
+    """Run the language server on standard input/output (diagnostics on open, change, save)."""
+    from nomock_lint.lsp import serve  # pygls loads only here: `nomock check` starts lighter
+
+    serve(debounce_ms)
+
+
 def main() -> None:
     """Console-script entry: every usage or configuration error is one line and exit code 2."""
     from nomock_lint.catalog import CatalogError

@@ -21,6 +21,11 @@ _DIRECTIVE = re.compile(
 _ID = re.compile(r"NM\d{3}")
 
 
+def directive_in(text: str) -> re.Match[str] | None:
+    """The directive in a comment or a source line (groups kind, ids, reason), if any."""
+    return _DIRECTIVE.search(text)
+
+
 @dataclass(slots=True)
 class Suppression:
     comment: Comment
