@@ -77,9 +77,13 @@ def test_ids_are_case_insensitive(project: Path) -> None:
     assert check(project, "tests/test_a.py", text) == ([], 2)
 
 
-def test_no_id_covers_every_rule(project: Path) -> None:
+def test_no_id_suppresses_nothing_and_is_nm902(project: Path) -> None:
     text = "from unittest.mock import MagicMock  # nomock: allow -- legacy, TICKET-7\n"
-    assert check(project, "tests/test_a.py", text) == ([], 1)
+    assert check(project, "tests/test_a.py", text) == ([(1, "NM101"), (1, "NM902")], 0)
+    result = run_nomock(["check", "tests/test_a.py"], project)
+    assert result.stdout.splitlines()[1] == (
+        "tests/test_a.py:1:38: NM902 suppression of no rule id matches no finding; remove it"
+    )
 
 
 def test_file_level_form(project: Path) -> None:
@@ -157,11 +161,6 @@ def test_nm902_unused_file_level(project: Path) -> None:
     assert check(project, "tests/test_a.py", text) == ([(1, "NM902")], 0)
 
 
-def test_nm902_unused_blanket(project: Path) -> None:
-    text = "x = 1  # nomock: allow -- nothing here\n"
-    assert check(project, "tests/test_a.py", text) == ([(1, "NM902")], 0)
-
-
 def test_no_nm902_for_a_rule_that_is_turned_off(project: Path) -> None:
     text = HEADER + "client = MagicMock()  # nomock: allow NM201 -- legacy\n"
     assert check(project, "tests/test_a.py", text, "--ignore", "NM201") == ([], 1)
@@ -187,6 +186,11 @@ def test_directive_inside_a_string_does_not_count(project: Path) -> None:
 def test_directive_inside_a_docstring_does_not_count(project: Path) -> None:
     text = HEADER + '"""\n# nomock: allow NM201 -- in a docstring\n"""\nclient = MagicMock()\n'
     assert check(project, "tests/test_a.py", text) == ([(5, "NM201")], 1)
+
+
+def test_prose_about_the_syntax_is_not_a_directive(project: Path) -> None:
+    text = HEADER + "# Write `nomock: allow NM201 -- reason` to silence one line.\nx = 1\n"
+    assert check(project, "tests/test_a.py", text) == ([], 1)
 
 
 def test_after_another_directive_in_the_same_comment(project: Path) -> None:

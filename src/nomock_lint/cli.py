@@ -63,6 +63,12 @@ def cli() -> None:
 @click.option("--stdin-filename", help="Read the source from standard input, as if it were PATH.")
 @click.option("--statistics", is_flag=True, help="Findings per rule and per top-level folder.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "--sarif-category",
+    default="nomock/",
+    show_default=True,
+    help="SARIF automationDetails.id: the code scanning category (a trailing / is added).",
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -76,6 +82,7 @@ def check(
     stdin_filename: str | None,
     statistics: bool,
     quiet: bool,
+    sarif_category: str,
 ) -> None:
     """Check PATHS (default: the current folder) for mocks and test-mode branches."""
     from nomock_lint import api
@@ -113,7 +120,12 @@ def check(
     if render is None:
         raise click.UsageError(f"--format {output_format} is not available in this version")
     color = output is None and output_format == "text" and sys.stdout.isatty()
-    text = render(report, RenderOptions(color=color, quiet=quiet, statistics=statistics))
+    text = render(
+        report,
+        RenderOptions(
+            color=color, quiet=quiet, statistics=statistics, sarif_category=sarif_category
+        ),
+    )
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
@@ -236,6 +248,19 @@ def explain(rule_id: str) -> None:
     if rule is None:
         raise click.UsageError(f"unknown rule `{rule_id}` (see `nomock rules`)")
     click.echo(rule.doc_markdown().rstrip())
+
+
+@cli.command()
+@click.option(
+    "--debounce-ms",
+    type=click.IntRange(min=0),
+    help="Pause after a change before checking (default 300; initializationOptions.debounceMs).",
+)
+def lsp(debounce_ms: int | None) -> None:
+    """Run the language server on standard input/output (diagnostics on open, change, save)."""
+    from nomock_lint.lsp import serve  # pygls loads only here: `nomock check` starts lighter
+
+    serve(debounce_ms)
 
 
 def main() -> None:

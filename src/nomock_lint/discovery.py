@@ -64,12 +64,17 @@ class _GitIgnores:
             self._cache[directory] = spec
         return self._cache[directory]
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        """Gitignore semantics: the deepest file with a matching pattern decides."""
+    def ignored(self, path: Path, is_dir: bool, floor: Path | None = None) -> bool:
+        """Gitignore semantics: the deepest file with a matching pattern decides.
+
+        `floor` stops the search for `.gitignore` files at that folder (inclusive).
+        """
         path = Path(os.path.abspath(path))
         directory = path.parent
         chain = [directory, *directory.parents]
         for folder in chain:
+            if floor is not None and len(folder.parts) < len(floor.parts):
+                break
             spec = self._spec(folder)
             if spec is not None:
                 rel = relative(path, folder) + ("/" if is_dir else "")
@@ -98,7 +103,11 @@ def discover(paths: list[Path], config: Config) -> Iterator[Candidate | FileOutc
 
 
 def _classify(
-    path: Path, config: Config, gitignores: _GitIgnores, explicit: bool
+    path: Path,
+    config: Config,
+    gitignores: _GitIgnores,
+    explicit: bool,
+    floor: Path | None = None,
 ) -> Candidate | FileOutcome | None:
     rel = relative(path, config.root)
     language = language_of(rel)
@@ -106,7 +115,7 @@ def _classify(
         return FileOutcome(rel, FileStatus.SKIPPED, "not a source file") if explicit else None
     if config.is_excluded(rel):
         return FileOutcome(rel, FileStatus.SKIPPED, "excluded", language)
-    if not explicit and config.respect_gitignore and gitignores.ignored(path, is_dir=False):
+    if not explicit and config.respect_gitignore and gitignores.ignored(path, False, floor):
         return FileOutcome(rel, FileStatus.SKIPPED, "gitignored", language)
     if path.is_symlink() and not path.exists():
         return FileOutcome(rel, FileStatus.SKIPPED, "dangling symlink", language)
@@ -118,6 +127,10 @@ def _walk(
 ) -> Iterator[Candidate | FileOutcome]:
     visited_dirs: set[str] = set()
     stack = [top]
+    # A folder the user names is checked even if an enclosing repository ignores it (a tool
+    # checkout under ~/.pyenv, a vendored tree): then only `.gitignore` files inside it count.
+    absolute_top = Path(os.path.abspath(top))
+    floor = absolute_top if gitignores.ignored(absolute_top, is_dir=True) else None
     while stack:
         directory = stack.pop()
         real = os.path.realpath(directory)
@@ -141,7 +154,7 @@ def _walk(
                 rel = relative(path, config.root)
                 if config.is_excluded(rel, is_dir=True):
                     continue
-                if config.respect_gitignore and gitignores.ignored(path, is_dir=True):
+                if config.respect_gitignore and gitignores.ignored(path, True, floor):
                     continue
                 if entry.is_symlink():
                     target = os.path.realpath(path)
@@ -150,7 +163,7 @@ def _walk(
                         continue  # outside the tree: followed only when passed explicitly
                 subdirs.append(path)
             else:
-                outcome = _classify(path, config, gitignores, explicit=False)
+                outcome = _classify(path, config, gitignores, explicit=False, floor=floor)
                 if outcome is None:
                     continue
                 key = os.path.abspath(path)

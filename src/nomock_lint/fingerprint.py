@@ -1,32 +1,51 @@
-"""Finding fingerprints that survive edits which only move lines.
+"""Stable finding fingerprints, shared by SARIF (`primaryLocationLineHash`) and the baseline.
 
-A fingerprint is built from the rule id, the path (relative to the project root, so it does not
-depend on the working directory) and the finding's source line with white space normalised;
-line and column are left out. Identical ones in a file (the same call on two lines) are told
-apart by their occurrence index, in source order.
+A fingerprint names *what* was found, not *where*: the rule, the file, the source line's text
+(whitespace-normalized) and what matched. Line and column numbers are left out, so inserting or
+deleting unrelated lines above a finding, or re-indenting it, keeps its fingerprint.
+
+Identical findings in one file (the same rule matching the same name on two identical lines)
+share a fingerprint; `with_occurrences` tells them apart by their order in the file, in the
+form GitHub uses for `primaryLocationLineHash`: `"<16 hex digits>:<occurrence, from 1>"`.
+
+Both functions are pure: no I/O, no configuration, no state.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 
 from nomock_lint.model import Finding
 
 
 def fingerprint(finding: Finding) -> str:
-    """The position-free part: rule id, path and the normalised source line."""
-    line = " ".join(finding.context.split())
-    data = "\0".join((finding.rule_id, finding.path, line))
-    return hashlib.sha256(data.encode()).hexdigest()[:16]
+    """16 hex digits identifying the finding independently of its line and column.
+
+    A finding without a source line (an unparsable file: NM903, whose reason quotes a position)
+    is identified by its rule and path alone; there is at most one such finding per file.
+    """
+    context = " ".join(finding.context.split())
+    parts = [finding.rule_id, finding.path]
+    if context:
+        parts += [context, finding.name]
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
 
 
 def with_occurrences(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
-    """Each finding with `fingerprint:n`, n counting identical ones from 1 in source order."""
-    seen: dict[str, int] = {}
-    out = []
-    for finding in sorted(findings, key=Finding.sort_key):
-        base = fingerprint(finding)
-        seen[base] = seen.get(base, 0) + 1
-        out.append((finding, f"{base}:{seen[base]}"))
-    return out
+    """Each finding with `"<fingerprint>:<n>"`, n counting identical fingerprints in file order.
+
+    Findings are numbered in source order (`Finding.sort_key`) whatever order they come in;
+    the result keeps the input order.
+    """
+    items = list(findings)
+    order = sorted(range(len(items)), key=lambda i: items[i].sort_key())
+    seen: Counter[str] = Counter()
+    keys: list[str] = [""] * len(items)
+    for i in order:
+        base = fingerprint(items[i])
+        seen[base] += 1
+        keys[i] = f"{base}:{seen[base]}"
+    return list(zip(items, keys, strict=True))

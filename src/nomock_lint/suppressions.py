@@ -2,7 +2,8 @@
 
 A suppression on a line of its own covers the next line; after code it covers its own line.
 `nomock: allow-file NM301 -- reason` anywhere in a file covers the whole file (generated code).
-Several ids are separated by commas; with no id a suppression covers every rule but NM9xx.
+Several ids are separated by commas. A directive that names no rule id silences nothing and is
+NM902: exceptions are explicit, so a new kind of finding on that line is never hidden.
 No reason is NM901; a suppressed rule id that silenced nothing (or that no rule has) is NM902.
 Front-ends report real comments only, so a directive inside a string never counts.
 """
@@ -17,24 +18,32 @@ from nomock_lint.config import Config
 from nomock_lint.facts import Comment, Span
 from nomock_lint.model import Finding
 
-_DIRECTIVE = re.compile(r"nomock\s*:\s*(?P<kind>allow-file|allow)(?![\w-])(?P<rest>.*)", re.DOTALL)
+# The directive opens the comment, or follows another comment marker (`# type: ignore  # nomock:
+# ...`), so prose that mentions the syntax is not one. `ids` runs up to `--` (anything there that
+# is not an id leaves the reason unmarked: NM901); a block comment's end (`*/`, `*/}` in JSX,
+# `-->`) is not part of the reason.
+_DIRECTIVE = re.compile(
+    r"(?:^|#|//|/\*)\s*nomock\s*:\s*(?P<kind>allow-file|allow)(?![\w-])\s*(?P<ids>(?:(?!--).)*?)\s*"
+    r"(?:--\s*(?P<reason>.*?))?\s*(?:\*/\s*\}?|-->)?\s*$"
+)
 _ID = re.compile(r"\bNM\d{3}\b", re.IGNORECASE)
-_BLOCK_END = re.compile(r"\s*(?:\*/\s*\}?|-->)\s*$")  # `/* ... */`, `{/* ... */}`, `<!-- -->`
+
+
+def directive_in(text: str) -> re.Match[str] | None:
+    """The directive in a comment or a source line (groups kind, ids, reason), if any."""
+    return _DIRECTIVE.search(text)
 
 
 @dataclass(slots=True)
 class Suppression:
     comment: Comment
     file_level: bool
-    ids: list[str]  # empty: every rule but the suppression rules themselves
+    ids: list[str]
     reason: str
     used: set[str] = field(default_factory=set)
 
     def covers(self, finding: Finding) -> bool:
-        if self.ids:
-            if finding.rule_id not in self.ids:
-                return False
-        elif finding.rule_id.startswith("NM9"):
+        if finding.rule_id not in self.ids:
             return False
         if self.file_level:
             return True
@@ -48,14 +57,9 @@ def parse(comments: list[Comment]) -> list[Suppression]:
         m = _DIRECTIVE.search(comment.text)
         if m is None:
             continue
-        rest = _BLOCK_END.sub("", m.group("rest"))
-        ids_part, dashes, reason = rest.partition("--")
-        ids = list(dict.fromkeys(i.upper() for i in _ID.findall(ids_part)))
-        found.append(
-            Suppression(
-                comment, m.group("kind") == "allow-file", ids, reason.strip() if dashes else ""
-            )
-        )
+        ids = list(dict.fromkeys(i.upper() for i in _ID.findall(m.group("ids"))))
+        reason = (m.group("reason") or "").strip()
+        found.append(Suppression(comment, m.group("kind") == "allow-file", ids, reason))
     return found
 
 
@@ -82,7 +86,7 @@ def apply(
         span = Span(
             s.comment.line, s.comment.col, s.comment.line, s.comment.col + marker + len(text)
         )
-        named = ", ".join(s.ids) or "all rules"
+        named = ", ".join(s.ids) or "no rule id"
         if not s.reason and "NM901" in active:
             kept.append(_meta("NM901", named, relpath, span, config))
         if "NM902" in active:
@@ -94,7 +98,7 @@ def apply(
 def _unused(s: Suppression, active: frozenset[str]) -> list[str]:
     """What a suppression names but silenced nothing of (rules turned off do not count)."""
     if not s.ids:
-        return [] if s.used else ["all rules"]
+        return ["no rule id"]
     known = load_catalog().by_id
     return [i for i in s.ids if i not in s.used and (i in active or i not in known)]
 

@@ -20,9 +20,14 @@ Renderer = Callable[[Report, RenderOptions], str]
 
 
 def renderers() -> dict[str, Renderer]:
-    from nomock_lint.formats import json_format, text
+    from nomock_lint.formats import github, json_format, sarif, text
 
-    return {"text": text.render, "json": json_format.render}
+    return {
+        "text": text.render,
+        "json": json_format.render,
+        "sarif": sarif.render,
+        "github": github.render,
+    }
 
 
-FORMAT_NAMES = ("text", "json")
+FORMAT_NAMES = ("text", "json", "sarif", "github")

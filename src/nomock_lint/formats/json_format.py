@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from nomock_lint import __version__
+from nomock_lint.fingerprint import with_occurrences
 from nomock_lint.formats import RenderOptions
 from nomock_lint.model import FileStatus, Finding, Report
 
@@ -34,7 +35,9 @@ def render(report: Report, options: RenderOptions) -> str:
     document = {
         "version": JSON_VERSION,
         "tool": {"name": "nomock", "version": __version__},
-        "findings": [finding_dict(f) for f in report.findings],
+        "findings": [
+            {**finding_dict(f), "fingerprint": key} for f, key in with_occurrences(report.findings)
+        ],
         "files": {
             "checked": report.count(FileStatus.CHECKED),
             "skipped": report.count(FileStatus.SKIPPED),

@@ -10,6 +10,8 @@ from nomock_lint.model import FileStatus, Report
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    if not options.color:
+        return _plain(report, options)
     from rich.console import Console
     from rich.markup import escape
 
@@ -31,6 +33,17 @@ def render(report: Report, options: RenderOptions) -> str:
     if not options.quiet:
         console.print(summary(report), markup=False)
     return out.getvalue()
+
+
+def _plain(report: Report, options: RenderOptions) -> str:
+    lines = [
+        f"{f.path}:{f.span.line}:{f.span.col}: {f.rule_id} {f.message}" for f in report.findings
+    ]
+    if options.statistics:
+        lines.append(statistics(report))
+    if not options.quiet:
+        lines.append(summary(report))
+    return "".join(line + "\n" for line in lines)
 
 
 def summary(report: Report) -> str:

@@ -66,7 +66,6 @@ def extract_tree(tree: ast.Module, text: str) -> Facts:
     facts = extractor.facts
     if _SUPPRESSION_HINT.search(text):
         facts.comments.extend(_comments(text))
-    facts.sort()
     return facts
 
 
@@ -161,8 +160,10 @@ class _Extractor:
         """Span of the name after `def` / `class` (ast gives only the statement's start)."""
         line = self.lines.line(node.lineno)
         start = self.lines.char_col(node.lineno, node.col_offset)
-        found = re.compile(rf"\b{keyword}\s+({re.escape(name)})\b").search(line, start)
-        col = found.start(1) if found else start
+        at = line.find(keyword, start)
+        col = line.find(name, at + len(keyword)) if at >= 0 else -1
+        if col < 0:
+            col = start
         return Span(node.lineno, col + 1, node.lineno, col + 1 + len(name))
 
     # -- facts ----------------------------------------------------------------------------
@@ -362,8 +363,10 @@ class _Extractor:
                 self.expr(node.value)  # type: ignore[attr-defined]
         elif t is ast.Subscript:
             assert isinstance(node, ast.Subscript)
-            sub_kind = RefKind.SUBSCRIPT_ASSIGN if kind is RefKind.ASSIGN else kind
-            if not self.reference(node.value, sub_kind):
+            # `x[k] = v` replaces an item of x; `del x[k]` removes one and replaces nothing.
+            if kind is not RefKind.ASSIGN or not self.reference(
+                node.value, RefKind.SUBSCRIPT_ASSIGN
+            ):
                 self.expr(node.value)
             self.expr(node.slice)
         elif t is ast.Tuple or t is ast.List:
