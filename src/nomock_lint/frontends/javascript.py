@@ -1,9 +1,700 @@
-"""JS/TS front-end (lexical)."""
+"""JS/TS front-end: a masking lexer plus regular expressions over the masked code.
+
+`js_lexer.mask` blanks comments, string / template / regex contents and JSX text while keeping
+offsets, so nothing below can fire inside them; module specifiers and compared values are read
+back from the original string literals. Facts are then found with regular expressions that may
+span lines (`vi\\n  .spyOn(...)`).
+
+Scopes are the `{...}` blocks: a `const` / `let` / `var` / `class` / `function` name, a function's
+parameters (in its body block) and a `catch` parameter are local in their block and every block
+inside it, whatever their order (JS hoists functions, and `const` is unusable before its
+declaration anyway). Imports resolve as the catalog expects:
+
+- `import { x as y } from 'm'`      y -> `m.x`
+- `import y from 'm'`, `import * as y from 'm'`, `const y = require('m')`   y -> `m`
+- `const { x, z: y } = require('m')`                                        x -> `m.x`, y -> `m.z`
+- the Vitest / Jest objects are canonical: `vi` (or `vitest`) from 'vitest' -> `vi`, `jest` from
+  '@jest/globals' -> `jest`; unbound `vi` / `jest` / `Date` are globals spelled as they are.
+"""
 
 from __future__ import annotations
 
-from nomock_lint.facts import Facts, ParseError
+import bisect
+import os
+import re
+
+from nomock_lint.facts import (
+    Binding,
+    Comment,
+    Definition,
+    DefKind,
+    Facts,
+    Import,
+    Reference,
+    RefKind,
+    Span,
+    TestModeCheck,
+)
+from nomock_lint.frontends.js_lexer import Masked, blank, mask
+from nomock_lint.frontends.source import decode_utf8
+
+_ID = r"(?:[^\W\d]|\$)[\w$]*"
+_NOT_AFTER = r"(?<![\w$.])"
+_GENERIC = r"(?:<(?:=>|[^<>()]|\([^()]*\)|<(?:=>|[^<>]|<[^<>]*>)*>)*>\s*)?"
+_CHAIN = rf"{_ID}(?:\s*\??\.\s*{_ID})*"
+
+_CALL = re.compile(rf"{_NOT_AFTER}(?:new\s+)?({_CHAIN})\s*{_GENERIC}\(")
+_METHOD = re.compile(rf"\.\s*({_ID})\s*{_GENERIC}\(")
+_DECORATOR = re.compile(rf"(?<![\w$])@\s*({_CHAIN})")
+_ASSIGN = re.compile(
+    rf"{_NOT_AFTER}({_ID}(?:\s*\??\.\s*{_ID}|\s*\[\s*['\"`]\s*['\"`]\s*\])+)"
+    r"\s*(?:\*\*|>>>|<<|>>|&&|\|\||\?\?|[-+*/%&|^])?=(?![=>])"
+)
+_SEGMENT = re.compile(rf"({_ID})|\[\s*(['\"`])")
+_DECL = re.compile(rf"{_NOT_AFTER}(?:const|let|var|using)\s+(?:({_ID})|([{{\[]))")
+_FUNCTION_VALUE = re.compile(
+    rf"\s*(?::[^=;]*)?=\s*(?:async\b\s*)?(?:function\b|{_GENERIC}\((?:[^()]|\([^()]*\))*\)"
+    rf"\s*(?::[^=;{{]*)?=>|{_ID}\s*=>)"
+)
+_REQUIRED = re.compile(r"\s*(?::[^=;]*)?=\s*(?:await\s+)?(?:require|import)\s*\(")
+_PATTERN_NAME = re.compile(rf"(?:\.\.\.\s*)?({_ID})\s*(?=[,}}\]=]|$)")
+_CLASS = re.compile(rf"{_NOT_AFTER}class\s+({_ID})([^{{;]*)\{{")
+_HERITAGE = re.compile(r"\b(extends|implements)\s+")
+_IMPORT_FROM = re.compile(rf"{_NOT_AFTER}import\s+(?:type\s+)?([^;'\"`()]*?)\s*\bfrom\s*(['\"])")
+_IMPORT_BARE = re.compile(rf"{_NOT_AFTER}import\s*(['\"])")
+_IMPORT_CALL = re.compile(rf"{_NOT_AFTER}(import|require)\s*\(\s*(['\"`])")
+_EXPORT_FROM = re.compile(
+    rf"{_NOT_AFTER}export\s+(?:type\s+)?(\*(?:\s+as\s+{_ID})?|\{{[^}}]*\}})\s*from\s*(['\"])"
+)
+_BOUND_TO = re.compile(
+    rf"(?:(?:const|let|var)\s+(?:({_ID})|\{{([^{{}}]*)\}})\s*(?::[^=;]*)?|import\s+({_ID})\s*)"
+    r"=\s*(?:await\s+)?$"
+)
+_SPEC = re.compile(rf"(?:type\s+)?({_ID}|['\"][^'\"]*['\"])(?:\s+as\s+({_ID}))?")
+_ENV = re.compile(
+    rf"{_NOT_AFTER}(?:(process\s*\.\s*env|import\s*\.\s*meta\s*\.\s*env)"
+    rf"\s*(?:\??\.\s*({_ID})|\[\s*(['\"`])[^'\"`]*['\"`]\s*\])"
+    rf"|import\s*\.\s*meta\s*\.\s*(vitest)(?![\w$]))"
+)
+_COMPARE_AFTER = re.compile(r"\s*(?:===?|!==?)\s*(['\"`])")
+_COMPARE_BEFORE = re.compile(r"(['\"`])\s*(?:===?|!==?)\s*$")
+_CASE = re.compile(r"(?<![\w$.])case\s*(['\"`])")
+_BRACKETS = re.compile(r"[(){}]")
+_AFTER_PARENS = re.compile(r"\s*(=>|\{|:)")
+_ARROW_BODY = re.compile(r"\s*=>\s*(\{)?")
+_SINGLE_PARAM_ARROW = re.compile(rf"{_NOT_AFTER}(?:async\s+)?({_ID})\s*=>\s*\{{")
+_NAME_BEFORE = re.compile(rf"({_ID})\s*(?:<[^<>]*>)?\s*$")
+_WORD_END = re.compile(rf"({_ID})\s*$")
+_MODIFIERS = frozenset(
+    {"async", "static", "public", "private", "protected", "get", "set", "override", "readonly",
+     "abstract", "export", "default", "declare", "function"}
+)  # fmt: skip
+_KEYWORDS = frozenset(
+    {
+        "if", "for", "while", "switch", "catch", "with", "return", "typeof", "function", "new",
+        "await", "yield", "void", "delete", "in", "of", "instanceof", "import", "super", "this",
+        "do", "else", "case", "throw", "class", "const", "let", "var", "export", "extends",
+        "async", "as", "satisfies", "keyof", "infer", "is", "asserts",
+    }
+)  # fmt: skip
+_CONTROL = frozenset({"if", "for", "while", "switch", "with"})
+_LOCAL_ROOTS = frozenset({"this", "super", "arguments"})
+# Canonical names of the Vitest and Jest objects, whichever way they were imported.
+_CANONICAL = {"vitest.vi": "vi", "vitest.vitest": "vi", "@jest/globals.jest": "jest"}
+_SFC_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_SFC_LANG = re.compile(r"""\blang\s*=\s*["']?(\w+)""", re.I)
+_JSX_SUFFIXES = frozenset({".tsx", ".jsx", ".js", ".mjs", ".cjs"})
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+_WS = re.compile(r"\s+")
 
 
 def extract(data: bytes, relpath: str) -> tuple[Facts, str]:
-    raise ParseError("JavaScript front-end not available yet")
+    """The facts of one JS/TS file (or the `<script>` blocks of a .vue / .svelte file)."""
+    text = decode_utf8(data)
+    suffix = os.path.splitext(relpath)[1].lower()
+    if suffix in (".vue", ".svelte"):
+        masked = _mask_sfc(text)
+    else:
+        masked = mask(text, jsx=suffix in _JSX_SUFFIXES)
+    facts = _Extractor(masked).run()
+    return facts, text
+
+
+def _mask_sfc(text: str) -> Masked:
+    """Only the `<script>` blocks are code; everything else is blanked, lines kept."""
+    parts: list[str] = []
+    jsx = False
+    last = 0
+    for m in _SFC_SCRIPT.finditer(text):
+        parts.append(blank(text[last : m.start(2)]))
+        parts.append(m.group(2))
+        last = m.end(2)
+        lang = _SFC_LANG.search(m.group(1))
+        jsx = jsx or (lang is not None and lang.group(1).lower() in ("tsx", "jsx"))
+    parts.append(blank(text[last:]))
+    return mask("".join(parts), jsx=jsx)
+
+
+class _Extractor:
+    def __init__(self, masked: Masked) -> None:
+        self.m = masked
+        self.code = masked.code
+        self.facts = Facts()
+        self.line_starts = [0, *(b.end() for b in _LINE_BREAKS.finditer(self.code))]
+        # Blocks: `{...}` ranges with their parent; block 0 is the module.
+        self.starts: list[int] = [-1]
+        self.ends: list[int] = [len(self.code) + 1]
+        self.parents: list[int] = [-1]
+        self.block_of_brace: dict[int, int] = {}
+        self.parens: list[tuple[int, int]] = []
+        # name -> [(block, binding, target)]
+        self.bindings: dict[str, list[tuple[int, Binding, str]]] = {}
+        self.definition_parens: set[int] = set()
+        self._string_ends: dict[int, int] | None = None
+
+    # -- positions and scopes ---------------------------------------------------------------
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.pos(start)
+        end_line, end_col = self.pos(end)
+        return Span(line, col, end_line, end_col)
+
+    def block_at(self, offset: int) -> int:
+        k = bisect.bisect_left(self.starts, offset) - 1
+        while k > 0 and self.ends[k] < offset:
+            k = self.parents[k]
+        return max(k, 0)
+
+    def bind(
+        self, name: str, block: int, binding: Binding = Binding.LOCAL, target: str = ""
+    ) -> None:
+        self.bindings.setdefault(name, []).append((block, binding, target or name))
+
+    def lookup(self, name: str, offset: int) -> tuple[Binding, str]:
+        entries = self.bindings.get(name)
+        if entries is None:
+            return (Binding.LOCAL, name) if name in _LOCAL_ROOTS else (Binding.GLOBAL, name)
+        block = self.block_at(offset)
+        while block >= 0:
+            found: tuple[Binding, str] | None = None
+            for bound_block, binding, target in entries:
+                if bound_block == block:
+                    if binding is Binding.IMPORT:  # `const x = require(...)` is an import
+                        return binding, target
+                    found = (binding, target)
+            if found is not None:
+                return found
+            block = self.parents[block]
+        return Binding.GLOBAL, name
+
+    def string_at(self, quote: int) -> str | None:
+        return self.m.strings.get(quote)
+
+    def string_end(self, quote: int) -> int:
+        value = self.m.strings.get(quote)
+        return quote + len(value) + 2 if value is not None else quote + 1
+
+    def string_start(self, closing_quote: int) -> int | None:
+        if self._string_ends is None:
+            self._string_ends = {s + len(v) + 1: s for s, v in self.m.strings.items()}
+        return self._string_ends.get(closing_quote)
+
+    def prev_char(self, offset: int) -> tuple[int, str]:
+        code = self.code
+        k = offset - 1
+        while k >= 0 and code[k].isspace():
+            k -= 1
+        return k, code[k] if k >= 0 else ""
+
+    def word_before(self, offset: int) -> str:
+        m = _WORD_END.search(self.code, max(0, offset - 40), offset)
+        return m.group(1) if m else ""
+
+    # -- passes -------------------------------------------------------------------------------
+
+    def run(self) -> Facts:
+        self.structure()
+        self.declarations()
+        self.imports()
+        self.calls()
+        self.assignments()
+        self.test_mode()
+        self.comments()
+        self.facts.sort()
+        return self.facts
+
+    def structure(self) -> None:
+        """Blocks and parenthesis pairs, in one pass over the brackets."""
+        stack = [0]
+        open_parens: list[int] = []
+        for m in _BRACKETS.finditer(self.code):
+            c, at = m.group(), m.start()
+            if c == "(":
+                open_parens.append(at)
+            elif c == ")":
+                if open_parens:
+                    self.parens.append((open_parens.pop(), at))
+            elif c == "{":
+                block = len(self.starts)
+                self.starts.append(at)
+                self.ends.append(len(self.code))
+                self.parents.append(stack[-1])
+                self.block_of_brace[at] = block
+                stack.append(block)
+            elif len(stack) > 1:
+                self.ends[stack.pop()] = at
+
+    def body_after(self, close: int) -> tuple[int, bool] | None:
+        """(offset of the body `{`, is_arrow) of a parameter list ending at `close`."""
+        code = self.code
+        m = _AFTER_PARENS.match(code, close + 1)
+        if m is None:
+            return None
+        kind = m.group(1)
+        if kind == "=>":
+            arrow = _ARROW_BODY.match(code, m.start(1))
+            if arrow is not None and arrow.group(1):
+                return arrow.start(1), True
+            return None
+        if kind == "{":
+            return m.start(1), False
+        return self.body_after_type(m.end())
+
+    def body_after_type(self, i: int) -> tuple[int, bool] | None:
+        """Skip a return type annotation; the body `{` (or `=> {`) after it, if any."""
+        code, n = self.code, len(self.code)
+        depth = 0
+        expect_type = True  # a `{` here is an object type, not the body
+        limit = min(n, i + 400)
+        while i < limit:
+            c = code[i]
+            if c.isspace():
+                i += 1
+                continue
+            if c == "=" and code.startswith("=>", i):
+                if depth == 0:
+                    arrow = _ARROW_BODY.match(code, i)
+                    if arrow is not None and arrow.group(1):
+                        return arrow.start(1), True
+                    return None
+                i += 2
+                expect_type = True
+                continue
+            if c == "{":
+                if depth == 0 and not expect_type:
+                    return i, False
+                block = self.block_of_brace.get(i)
+                if block is None:
+                    return None
+                i = self.ends[block] + 1
+                expect_type = False
+                continue
+            if c in "<([":
+                depth += 1
+                expect_type = True
+            elif c in ">)]":
+                depth -= 1
+                if depth < 0:
+                    return None
+                expect_type = False
+            elif c in ";,=" and depth == 0:
+                return None
+            elif c in "|&:?,":
+                expect_type = True
+            else:
+                expect_type = False
+            i += 1
+        return None
+
+    def declarations(self) -> None:
+        code, facts = self.code, self.facts
+        for m in _DECL.finditer(code):
+            block = self.block_at(m.start())
+            module_level = block == 0
+            if m.group(1):
+                name = m.group(1)
+                self.bind(name, block)
+                if _REQUIRED.match(code, m.end(1)):
+                    continue  # an import, not a definition
+                kind = (
+                    DefKind.FUNCTION if _FUNCTION_VALUE.match(code, m.end(1)) else DefKind.VARIABLE
+                )
+                facts.definitions.append(
+                    Definition(kind, name, self.span(m.start(1), m.end(1)), module_level)
+                )
+                continue
+            open_at = m.start(2)
+            close = self.pattern_end(open_at)
+            for pm in _PATTERN_NAME.finditer(code, open_at + 1, close):
+                name = pm.group(1)
+                self.bind(name, block)
+                facts.definitions.append(
+                    Definition(
+                        DefKind.VARIABLE, name, self.span(pm.start(1), pm.end(1)), module_level
+                    )
+                )
+        for m in _CLASS.finditer(code):
+            name = m.group(1)
+            block = self.block_at(m.start())
+            self.bind(name, block)
+            facts.definitions.append(
+                Definition(
+                    DefKind.CLASS,
+                    name,
+                    self.span(m.start(1), m.end(1)),
+                    block == 0,
+                    _heritage(m.group(2)),
+                )
+            )
+        for m in _SINGLE_PARAM_ARROW.finditer(code):
+            body = self.block_of_brace.get(m.end() - 1)
+            if body is not None:
+                self.bind(m.group(1), body)
+        for open_at, close in self.parens:
+            self.parameters(open_at, close)
+
+    def pattern_end(self, open_at: int) -> int:
+        if self.code[open_at] == "{":
+            block = self.block_of_brace.get(open_at)
+            return self.ends[block] if block is not None else open_at + 1
+        depth = 0
+        for i in range(open_at, min(len(self.code), open_at + 2000)):
+            c = self.code[i]
+            if c == "[":
+                depth += 1
+            elif c == "]":
+                depth -= 1
+                if depth == 0:
+                    return i
+        return open_at + 1
+
+    def parameters(self, open_at: int, close: int) -> None:
+        """A parenthesised list followed by a body is a parameter list; bind it there."""
+        body = self.body_after(close)
+        if body is None:
+            return
+        brace, is_arrow = body
+        block = self.block_of_brace.get(brace)
+        if block is None:
+            return
+        code = self.code
+        if not is_arrow:
+            name_match = _NAME_BEFORE.search(code, max(0, open_at - 200), open_at)
+            name = name_match.group(1) if name_match else ""
+            if name in _CONTROL:
+                return
+            if name and name != "catch" and name != "function":
+                start = name_match.start(1)  # type: ignore[union-attr]
+                k, prev = self.prev_char(start)
+                keyword = (
+                    self.word_before(k + 1) if prev and (prev.isalnum() or prev in "_$") else ""
+                )
+                if prev in (".", "?", ":"):
+                    return  # a call in an expression, not a definition
+                outer = self.block_at(start)
+                if keyword == "function":
+                    self.bind(name, outer)
+                self.facts.definitions.append(
+                    Definition(
+                        DefKind.FUNCTION, name, self.span(start, start + len(name)), outer == 0
+                    )
+                )
+            self.definition_parens.add(open_at)
+        for pm in _param_names(code[open_at + 1 : close]):
+            self.bind(pm, block)
+
+    def imports(self) -> None:
+        code, facts = self.code, self.facts
+        for m in _IMPORT_FROM.finditer(code):
+            module = self.string_at(m.start(2))
+            if module is None:
+                continue
+            spec_span = self.span(m.start(2), self.string_end(m.start(2)))
+            self.import_clause(m.group(1), m.start(1), module, spec_span, facts)
+        for m in _IMPORT_BARE.finditer(code):
+            module = self.string_at(m.start(1))
+            if module is not None:
+                span = self.span(m.start(1), self.string_end(m.start(1)))
+                facts.imports.append(Import(module, None, None, span))
+        for m in _EXPORT_FROM.finditer(code):
+            module = self.string_at(m.start(2))
+            if module is None:
+                continue
+            clause = m.group(1)
+            span = self.span(m.start(2), self.string_end(m.start(2)))
+            if clause.startswith("*"):
+                facts.imports.append(Import(module, None, None, span))
+                continue
+            base = m.start(1)
+            for spec in _SPEC.finditer(clause, 1, len(clause) - 1):
+                name = spec.group(1).strip("'\"")
+                facts.imports.append(
+                    Import(module, name, None, self.span(base + spec.start(), base + spec.end()))
+                )
+        for m in _IMPORT_CALL.finditer(code):
+            quote = m.start(2)
+            module = self.string_at(quote)
+            if module is None:
+                continue
+            end = self.string_end(quote)
+            facts.imports.append(Import(module, None, None, self.span(quote, end)))
+            bound = _BOUND_TO.search(code, max(0, m.start() - 300), m.start())
+            if bound is None:
+                continue
+            block = self.block_at(m.start())
+            alias = bound.group(1) or bound.group(3)
+            if alias:
+                self.bind(alias, block, Binding.IMPORT, _canonical(module))
+            elif bound.group(2) is not None:
+                for name, local in _destructured(bound.group(2)):
+                    self.bind(local, block, Binding.IMPORT, _canonical(f"{module}.{name}"))
+
+    def import_clause(
+        self, clause: str, base: int, module: str, spec_span: Span, facts: Facts
+    ) -> None:
+        i = 0
+        rest = clause
+        default = re.match(rf"\s*({_ID})\s*(,|$)", rest)
+        if default is not None and default.group(1) != "type":
+            self.bind(default.group(1), 0, Binding.IMPORT, _canonical(module))
+            facts.imports.append(Import(module, None, default.group(1), spec_span))
+            i = default.end()
+        star = re.compile(rf"\s*\*\s*as\s+({_ID})").match(clause, i)
+        if star is not None:
+            self.bind(star.group(1), 0, Binding.IMPORT, _canonical(module))
+            facts.imports.append(Import(module, None, star.group(1), spec_span))
+            return
+        brace = clause.find("{", i)
+        if brace < 0:
+            return
+        end = clause.find("}", brace)
+        for spec in _SPEC.finditer(clause, brace + 1, end if end >= 0 else len(clause)):
+            name = spec.group(1).strip("'\"")
+            local = spec.group(2) or name
+            self.bind(local, 0, Binding.IMPORT, _canonical(f"{module}.{name}"))
+            span = self.span(base + spec.start(1), base + spec.end())
+            facts.imports.append(Import(module, name, spec.group(2), span))
+
+    def resolve(self, chain: str, offset: int) -> tuple[Binding, str, str]:
+        parts = [p.strip() for p in chain.replace("?.", ".").split(".")]
+        spelled = ".".join(parts)
+        binding, target = self.lookup(parts[0], offset)
+        if binding is Binding.LOCAL or len(parts) == 1:
+            return binding, target, spelled
+        path = f"{target}.{'.'.join(parts[1:])}"
+        if binding is Binding.IMPORT:
+            for prefix, canonical in _CANONICAL.items():
+                if path.startswith(prefix + "."):
+                    path = canonical + path[len(prefix) :]
+        return binding, path, spelled
+
+    def calls(self) -> None:
+        code, facts = self.code, self.facts
+        skip = self.definition_parens
+        for m in _CALL.finditer(code):
+            chain = m.group(1)
+            root_end = len(chain)
+            for i, ch in enumerate(chain):
+                if not (ch.isalnum() or ch in "_$"):
+                    root_end = i
+                    break
+            root = chain[:root_end]
+            if root in _KEYWORDS or (m.end() - 1) in skip:
+                continue
+            start = m.start(1)
+            binding, path, spelled = self.resolve(chain, start)
+            if binding is Binding.LOCAL:
+                continue
+            facts.references.append(
+                Reference(path, RefKind.CALL, binding, self.span(start, m.end(1)), spelled)
+            )
+        for m in _METHOD.finditer(code):
+            facts.method_calls.append((m.group(1), self.span(m.start(1), m.end(1))))
+        for m in _DECORATOR.finditer(code):
+            binding, path, spelled = self.resolve(m.group(1), m.start(1))
+            if binding is not Binding.LOCAL:
+                span = self.span(m.start(1), m.end(1))
+                facts.references.append(Reference(path, RefKind.DECORATOR, binding, span, spelled))
+
+    def assignments(self) -> None:
+        for m in _ASSIGN.finditer(self.code):
+            target = m.group(1)
+            start = m.start(1)
+            parts: list[str] = []
+            for seg in _SEGMENT.finditer(target):
+                if seg.group(1):
+                    parts.append(seg.group(1))
+                else:
+                    key = self.string_at(start + seg.start(2))
+                    if key is None:
+                        break
+                    parts.append(key)
+            if len(parts) < 2:
+                continue
+            binding, path, spelled = self.resolve(".".join(parts), start)
+            if binding is Binding.LOCAL:
+                continue
+            self.facts.references.append(
+                Reference(path, RefKind.ASSIGN, binding, self.span(start, m.end(1)), spelled)
+            )
+
+    # -- test-mode checks ---------------------------------------------------------------------
+
+    def test_mode(self) -> None:
+        code = self.code
+        for m in _ENV.finditer(code):
+            if m.group(4):
+                subject = "import.meta.vitest"
+            else:
+                var = m.group(2) or self.string_at(m.start(3))
+                if not var:
+                    continue
+                subject = f"${var}"
+            start, end = m.start(), m.end()
+            after = _COMPARE_AFTER.match(code, end)
+            if after is not None:
+                quote = after.start(1)
+                value = self.string_at(quote)
+                if value is not None:
+                    self.check(subject, value, start, self.string_end(quote))
+                    continue
+            before = _COMPARE_BEFORE.search(code, max(0, start - 200), start)
+            if before is not None:
+                opening = self.string_start(before.start(1))
+                if opening is not None:
+                    self.check(subject, self.m.strings[opening], opening, end)
+                    continue
+            self.leaf(subject, start, end)
+
+    def check(self, subject: str, value: str | None, start: int, end: int) -> None:
+        self.facts.test_mode_checks.append(TestModeCheck(subject, value, self.span(start, end)))
+
+    def leaf(self, subject: str, start: int, end: int) -> None:
+        """A bare read counts in a condition or as the value of a flag."""
+        code = self.code
+        k, prev = self.prev_char(start)
+        if prev == "(":
+            word = self.word_before(k)
+            if word == "switch":
+                self.switch_cases(subject, end)
+                return
+            if word in ("if", "while"):
+                self.check(subject, None, start, end)
+            return
+        if prev in ("!", "&", "|"):
+            self.check(subject, None, start, end)
+            return
+        if prev == "=" and k > 0 and code[k - 1] not in "=!<>":
+            self.check(subject, None, start, end)
+            return
+        following = code[end : end + 40].lstrip()
+        if following.startswith(("&&", "||")) or (
+            following.startswith("?") and not following.startswith(("?.", "??"))
+        ):
+            self.check(subject, None, start, end)
+
+    def switch_cases(self, subject: str, end: int) -> None:
+        code = self.code
+        close = code.find(")", end)
+        brace = code.find("{", close)
+        block = self.block_of_brace.get(brace)
+        if close < 0 or block is None or code[close + 1 : brace].strip():
+            return
+        for case in _CASE.finditer(code, brace, self.ends[block]):
+            quote = case.start(1)
+            value = self.string_at(quote)
+            if value is not None:
+                self.check(subject, value, case.start(), self.string_end(quote))
+
+    def comments(self) -> None:
+        text = self.m.text
+        for offset, body in self.m.comments:
+            line, col = self.pos(offset)
+            before = text[self.line_starts[line - 1] : offset].strip()
+            # A block comment followed by code on its line covers that line, not the next.
+            end = offset + len(body) + (4 if text.startswith("/*", offset) else 2)
+            after_end = self.line_starts[line] if line < len(self.line_starts) else len(text)
+            after = text[end:after_end].strip()
+            own_line = before in ("", "{") and after in ("", "}")
+            self.facts.comments.append(Comment(body, line, col, own_line))
+
+
+def _canonical(path: str) -> str:
+    return _CANONICAL.get(path, path)
+
+
+def _heritage(header: str) -> tuple[str, ...]:
+    """`extends A<T> implements Partial<B>, C` -> ("A<T>", "Partial<B>", "C")."""
+    bases: list[str] = []
+    for part in _HERITAGE.split(header)[2::2]:
+        depth = 0
+        current = ""
+        for c in part:
+            if c == "<":
+                depth += 1
+            elif c == ">":
+                depth -= 1
+            if c == "," and depth == 0:
+                bases.append(current)
+                current = ""
+            else:
+                current += c
+        bases.append(current)
+    return tuple(_WS.sub("", b) for b in bases if b.strip())
+
+
+def _param_names(params: str) -> list[str]:
+    """Names bound by a parameter list (destructuring included; type annotations skipped)."""
+    names: list[str] = []
+    depth = 0
+    current: list[str] = []
+    pieces: list[str] = []
+    for c in params:
+        if c in "([{<":
+            depth += 1
+        elif c in ")]}>":
+            depth -= 1
+        if c == "," and depth == 0:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(c)
+    pieces.append("".join(current))
+    for piece in pieces:
+        piece = piece.strip()
+        while True:
+            word = re.match(
+                r"(?:\.\.\.|public\b|private\b|protected\b|readonly\b|override\b)\s*", piece
+            )
+            if word is None or not word.group():
+                break
+            piece = piece[word.end() :]
+        if piece[:1] in ("{", "["):
+            depth = 0
+            for i, c in enumerate(piece):
+                if c in "{[":
+                    depth += 1
+                elif c in "}]":
+                    depth -= 1
+                    if depth == 0:
+                        names += [m.group(1) for m in _PATTERN_NAME.finditer(piece, 1, i)]
+                        break
+        else:
+            m = re.match(_ID, piece)
+            if m is not None:
+                names.append(m.group())
+    return names
+
+
+def _destructured(pattern: str) -> list[tuple[str, str]]:
+    """`stub, spy: s` -> [("stub", "stub"), ("spy", "s")]."""
+    out = []
+    for part in pattern.split(","):
+        m = re.match(rf"\s*({_ID})\s*(?::\s*({_ID}))?\s*(?:=.*)?$", part, re.S)
+        if m is not None:
+            out.append((m.group(1), m.group(2) or m.group(1)))
+    return out
