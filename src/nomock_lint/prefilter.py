@@ -22,7 +22,18 @@ import re
 
 from nomock_lint.catalog import Matchers, Rule
 
-_IDENT = r"(?<![\w$]){}(?![\w$])"
+# The literal comes first so that the regex engine can skip ahead to it; a pattern that starts
+# with a look-behind is tried at every offset (measured 8x slower on a 1.4 MB bundle).
+_IDENT = r"{0}(?<![\w$]{0})(?![\w$])"
+# White space or comments between tokens (the JS front-end blanks comments, so `Date /* */ .now`
+# is an assignment target there; the trigger must accept whatever the front-end accepts).
+_GAP = r"(?:\s|/\*(?:[^*]|\*(?!/))*\*/|//[^\n]*\n)*"
+# `Root.a.b = ...`, `Root['a'] += ...` (not `==`, `=>`): a root word alone is in nearly every JS
+# file (`console`, `Promise`), its assignment in few.
+_ASSIGNED = (
+    rf"{_IDENT}(?:{_GAP}(?:\?{_GAP})?\.{_GAP}[\w$]+|{_GAP}\[[^\n]*?\])+{_GAP}"
+    r"(?:\*\*|&&|\|\||\?\?|>>>|<<|>>|[-+*/%&|^])?=(?![=>])"
+)
 
 
 def _root(path: str) -> str:
@@ -39,12 +50,12 @@ def _words(m: Matchers) -> tuple[set[str], set[str], list[str]]:
         idents.add(_root(path.removesuffix(".*")))
     idents.update(m.fixtures)
     idents.update(m.method_calls)
-    idents.update(m.assign_roots)
     idents.update(a.rsplit(".", 1)[-1] for a in m.attributes)
     if m.implements_partial:
         idents.add("Partial")
     insensitive = {*m.class_words, *m.binding_prefixes}
-    return idents, insensitive, list(m.triggers)
+    assigned = [_ASSIGNED.replace("{0}", re.escape(r)) for r in m.assign_roots]
+    return idents, insensitive, [*m.triggers, *assigned]
 
 
 @functools.lru_cache(maxsize=64)
@@ -70,7 +81,7 @@ def compile_prefilter(
     parts = [_IDENT.format(re.escape(w)) for w in sorted(idents)]
     if insensitive:
         parts.append("(?i:" + "|".join(re.escape(w) for w in sorted(insensitive)) + ")")
-    parts += regexes
+    parts += dict.fromkeys(regexes)  # several rules share a trigger
     if not parts:
         return re.compile(b"(?!)")  # nothing can match
     return re.compile("|".join(parts).encode())

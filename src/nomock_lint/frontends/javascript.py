@@ -39,52 +39,83 @@ from nomock_lint.frontends.js_lexer import Masked, blank, mask
 from nomock_lint.frontends.source import decode_utf8
 
 _ID = r"(?:[^\W\d]|\$)[\w$]*"
-_NOT_AFTER = r"(?<![\w$.])"
 _GENERIC = r"(?:<(?:=>|[^<>()]|\([^()]*\)|<(?:=>|[^<>]|<[^<>]*>)*>)*>\s*)?"
-_CHAIN = rf"{_ID}(?:\s*\??\.\s*{_ID})*"
 
-_CALL = re.compile(rf"{_NOT_AFTER}(?:new\s+)?({_CHAIN})\s*{_GENERIC}\(")
-_METHOD = re.compile(rf"\.\s*({_ID})\s*{_GENERIC}\(")
-_DECORATOR = re.compile(rf"(?<![\w$])@\s*({_CHAIN})")
-_ASSIGN = re.compile(
-    rf"{_NOT_AFTER}({_ID}(?:\s*\??\.\s*{_ID}|\s*\[\s*['\"`]\s*['\"`]\s*\])+)"
-    r"\s*(?:\*\*|>>>|<<|>>|&&|\|\||\?\?|[-+*/%&|^])?=(?![=>])"
+
+def _keyword(word: str) -> str:
+    """`word` not preceded by an identifier character or `.`, written so that the regex engine
+    can scan for the literal first (a pattern that starts with a look-behind is tried at every
+    offset, ten to a hundred times slower)."""
+    return rf"{word}(?<![\w$.]{word})"
+
+
+# Patterns matched backwards, over the reversed code, from a `(` or an `=` found by a fast scan:
+# `vi\n  .spyOn<T>(` reads `(` <- `>T<` <- `nOyps` <- `.` <- `iv`.
+_R_ID = r"[\w$]+"
+_R_GENERIC = r"(?:>(?:>=|[^<>()]|\)[^()]*\(|>(?:>=|[^<>]|>[^<>]*<)*<)*<\s*)?"
+_R_CALLEE = re.compile(rf"\s*{_R_GENERIC}({_R_ID}(?:\s*\.\??\s*{_R_ID})*)(?![\w$.])")
+_R_BRACKET = r"\]\s*['\"`][^'\"`\n]*['\"`]\s*\[\s*"
+_R_TARGET = re.compile(
+    r"(?:\*\*|&&|\|\||\?\?|>>>|<<|>>|[-+*/%&|^])?\s*"
+    rf"((?:{_R_ID}\s*\.\??\s*|{_R_BRACKET})+{_R_ID})(?![\w$.])"
 )
+_R_WORD = re.compile(rf"\s*({_R_ID})")
+_R_NAME = re.compile(rf"\s*(?:>[^<>]*<\s*)?({_R_ID})")
+
+_OPEN_PAREN = re.compile(r"\(")
+_ROOT = re.compile(_ID)
+_ASSIGN_OP = re.compile(r"=(?![=>])(?<![=!<>]=)")
+_METHOD = re.compile(rf"\.\s*({_ID})\s*{_GENERIC}\(")
+_DECORATOR = re.compile(rf"@(?<![\w$]@)\s*({_ID}(?:\s*\.\s*{_ID})*)")
 _SEGMENT = re.compile(rf"({_ID})|\[\s*(['\"`])")
-_DECL = re.compile(rf"{_NOT_AFTER}(?:const|let|var|using)\s+(?:({_ID})|([{{\[]))")
+_DECLS = tuple(
+    re.compile(rf"{_keyword(kw)}\s+(?:({_ID})|([{{\[]))") for kw in ("const", "let", "var")
+)
 _FUNCTION_VALUE = re.compile(
     rf"\s*(?::[^=;]*)?=\s*(?:async\b\s*)?(?:function\b|{_GENERIC}\((?:[^()]|\([^()]*\))*\)"
     rf"\s*(?::[^=;{{]*)?=>|{_ID}\s*=>)"
 )
 _REQUIRED = re.compile(r"\s*(?::[^=;]*)?=\s*(?:await\s+)?(?:require|import)\s*\(")
+_NESTING = re.compile(r"[(\[{<]")
+_PARAM = re.compile(
+    rf"\s*(?:(?:\.\.\.|(?:public|private|protected|readonly|override)\b)\s*)*(?:({_ID})|[{{\[])"
+)
 _PATTERN_NAME = re.compile(rf"(?:\.\.\.\s*)?({_ID})\s*(?=[,}}\]=]|$)")
-_CLASS = re.compile(rf"{_NOT_AFTER}class\s+({_ID})([^{{;]*)\{{")
+_CLASS = re.compile(rf"{_keyword('class')}\s+({_ID})([^{{;]*)\{{")
 _HERITAGE = re.compile(r"\b(extends|implements)\s+")
-_IMPORT_FROM = re.compile(rf"{_NOT_AFTER}import\s+(?:type\s+)?([^;'\"`()]*?)\s*\bfrom\s*(['\"])")
-_IMPORT_BARE = re.compile(rf"{_NOT_AFTER}import\s*(['\"])")
-_IMPORT_CALL = re.compile(rf"{_NOT_AFTER}(import|require)\s*\(\s*(['\"`])")
+_IMPORT_FROM = re.compile(rf"{_keyword('import')}\s+(?:type\s+)?([^;'\"`()]*?)\s*\bfrom\s*(['\"])")
+_IMPORT_BARE = re.compile(rf"{_keyword('import')}\s*(['\"])")
+_IMPORT_CALLS = (
+    re.compile(rf"{_keyword('import')}\s*\(\s*(['\"`])"),
+    re.compile(rf"{_keyword('require')}\s*\(\s*(['\"`])"),
+)
 _EXPORT_FROM = re.compile(
-    rf"{_NOT_AFTER}export\s+(?:type\s+)?(\*(?:\s+as\s+{_ID})?|\{{[^}}]*\}})\s*from\s*(['\"])"
+    rf"{_keyword('export')}\s+(?:type\s+)?(\*(?:\s+as\s+{_ID})?|\{{[^}}]*\}})\s*from\s*(['\"])"
 )
 _BOUND_TO = re.compile(
     rf"(?:(?:const|let|var)\s+(?:({_ID})|\{{([^{{}}]*)\}})\s*(?::[^=;]*)?|import\s+({_ID})\s*)"
     r"=\s*(?:await\s+)?$"
 )
 _SPEC = re.compile(rf"(?:type\s+)?({_ID}|['\"][^'\"]*['\"])(?:\s+as\s+({_ID}))?")
-_ENV = re.compile(
-    rf"{_NOT_AFTER}(?:(process\s*\.\s*env|import\s*\.\s*meta\s*\.\s*env)"
-    rf"\s*(?:\??\.\s*({_ID})|\[\s*(['\"`])[^'\"`]*['\"`]\s*\])"
-    rf"|import\s*\.\s*meta\s*\.\s*(vitest)(?![\w$]))"
+_ENV_KEY = rf"\s*(?:\??\.\s*({_ID})|\[\s*(['\"`])[^'\"`]*['\"`]\s*\])"
+_ENVS = (
+    re.compile(rf"{_keyword('process')}\s*\.\s*env{_ENV_KEY}"),
+    re.compile(rf"{_keyword('import')}\s*\.\s*meta\s*\.\s*(?:env{_ENV_KEY}|(vitest)(?![\w$]))"),
 )
 _COMPARE_AFTER = re.compile(r"\s*(?:===?|!==?)\s*(['\"`])")
 _COMPARE_BEFORE = re.compile(r"(['\"`])\s*(?:===?|!==?)\s*$")
-_CASE = re.compile(r"(?<![\w$.])case\s*(['\"`])")
-_BRACKETS = re.compile(r"[(){}]")
+_CASE = re.compile(rf"{_keyword('case')}\s*(['\"`])")
+_TYPE_ATOM = r"(?:[\w$.]+(?:\s*<[^(){};=]*>)?|\{[^{}]*\}|\([^()]*\)\s*=>\s*[\w$.]+)(?:\[\])*"
+_RETURN_TYPE = re.compile(
+    rf":\s*(?:asserts\s+)?{_TYPE_ATOM}(?:\s+is\s+{_TYPE_ATOM})?(?:\s*[|&]\s*{_TYPE_ATOM})*"
+    r"\s*(=>\s*)?\{"
+)
+_BRACES = re.compile(r"[{}]")
+_PARENS = re.compile(r"[()]")
+_PARAMS_END = re.compile(r"\)(?=\s*(?:=>|\{|:))")
 _AFTER_PARENS = re.compile(r"\s*(=>|\{|:)")
 _ARROW_BODY = re.compile(r"\s*=>\s*(\{)?")
-_SINGLE_PARAM_ARROW = re.compile(rf"{_NOT_AFTER}(?:async\s+)?({_ID})\s*=>\s*\{{")
-_NAME_BEFORE = re.compile(rf"({_ID})\s*(?:<[^<>]*>)?\s*$")
-_WORD_END = re.compile(rf"({_ID})\s*$")
+_ARROW_BLOCK = re.compile(r"=>\s*\{")
 _MODIFIERS = frozenset(
     {"async", "static", "public", "private", "protected", "get", "set", "override", "readonly",
      "abstract", "export", "default", "declare", "function"}
@@ -139,6 +170,8 @@ class _Extractor:
     def __init__(self, masked: Masked) -> None:
         self.m = masked
         self.code = masked.code
+        self.n = len(self.code)
+        self.rcode = self.code[::-1]
         self.facts = Facts()
         self.line_starts = [0, *(b.end() for b in _LINE_BREAKS.finditer(self.code))]
         # Blocks: `{...}` ranges with their parent; block 0 is the module.
@@ -146,9 +179,8 @@ class _Extractor:
         self.ends: list[int] = [len(self.code) + 1]
         self.parents: list[int] = [-1]
         self.block_of_brace: dict[int, int] = {}
-        self.parens: list[tuple[int, int]] = []
-        # name -> [(block, binding, target)]
-        self.bindings: dict[str, list[tuple[int, Binding, str]]] = {}
+        # name -> {block: (binding, target)}
+        self.bindings: dict[str, dict[int, tuple[Binding, str]]] = {}
         self.definition_parens: set[int] = set()
         self._string_ends: dict[int, int] | None = None
 
@@ -172,23 +204,21 @@ class _Extractor:
     def bind(
         self, name: str, block: int, binding: Binding = Binding.LOCAL, target: str = ""
     ) -> None:
-        self.bindings.setdefault(name, []).append((block, binding, target or name))
+        scopes = self.bindings.setdefault(name, {})
+        if block not in scopes or binding is Binding.IMPORT:  # `const x = require()` imports
+            scopes[block] = (binding, target or name)
 
     def lookup(self, name: str, offset: int) -> tuple[Binding, str]:
-        entries = self.bindings.get(name)
-        if entries is None:
+        scopes = self.bindings.get(name)
+        if scopes is None:
             return (Binding.LOCAL, name) if name in _LOCAL_ROOTS else (Binding.GLOBAL, name)
         block = self.block_at(offset)
+        parents = self.parents
         while block >= 0:
-            found: tuple[Binding, str] | None = None
-            for bound_block, binding, target in entries:
-                if bound_block == block:
-                    if binding is Binding.IMPORT:  # `const x = require(...)` is an import
-                        return binding, target
-                    found = (binding, target)
+            found = scopes.get(block)
             if found is not None:
                 return found
-            block = self.parents[block]
+            block = parents[block]
         return Binding.GLOBAL, name
 
     def string_at(self, quote: int) -> str | None:
@@ -210,9 +240,17 @@ class _Extractor:
             k -= 1
         return k, code[k] if k >= 0 else ""
 
+    def backwards(self, pattern: re.Pattern[str], offset: int) -> re.Match[str] | None:
+        """`pattern` matched over the reversed code, ending just before `offset`."""
+        return pattern.match(self.rcode, self.n - offset)
+
+    def forward(self, m: re.Match[str], group: int = 1) -> tuple[int, int]:
+        """Forward (start, end) of a group of a `backwards` match."""
+        return self.n - m.end(group), self.n - m.start(group)
+
     def word_before(self, offset: int) -> str:
-        m = _WORD_END.search(self.code, max(0, offset - 40), offset)
-        return m.group(1) if m else ""
+        m = self.backwards(_R_WORD, offset)
+        return m.group(1)[::-1] if m else ""
 
     # -- passes -------------------------------------------------------------------------------
 
@@ -228,25 +266,37 @@ class _Extractor:
         return self.facts
 
     def structure(self) -> None:
-        """Blocks and parenthesis pairs, in one pass over the brackets."""
+        """The `{...}` blocks, in one pass over the braces."""
         stack = [0]
-        open_parens: list[int] = []
-        for m in _BRACKETS.finditer(self.code):
-            c, at = m.group(), m.start()
-            if c == "(":
-                open_parens.append(at)
-            elif c == ")":
-                if open_parens:
-                    self.parens.append((open_parens.pop(), at))
-            elif c == "{":
-                block = len(self.starts)
-                self.starts.append(at)
-                self.ends.append(len(self.code))
-                self.parents.append(stack[-1])
-                self.block_of_brace[at] = block
-                stack.append(block)
+        starts, ends, parents, block_of_brace = (
+            self.starts,
+            self.ends,
+            self.parents,
+            self.block_of_brace,
+        )
+        n = self.n
+        for m in _BRACES.finditer(self.code):
+            at = m.start()
+            if m.group() == "{":
+                block_of_brace[at] = len(starts)
+                starts.append(at)
+                ends.append(n)
+                parents.append(stack[-1])
+                stack.append(len(starts) - 1)
             elif len(stack) > 1:
-                self.ends[stack.pop()] = at
+                ends[stack.pop()] = at
+
+    def open_paren(self, close: int) -> int | None:
+        """The `(` that matches the `)` at `close`."""
+        depth = 0
+        for m in _PARENS.finditer(self.rcode, self.n - 1 - close):
+            if m.group() == ")":
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    return self.n - 1 - m.start()
+        return None
 
     def body_after(self, close: int) -> tuple[int, bool] | None:
         """(offset of the body `{`, is_arrow) of a parameter list ending at `close`."""
@@ -262,57 +312,18 @@ class _Extractor:
             return None
         if kind == "{":
             return m.start(1), False
-        return self.body_after_type(m.end())
+        return self.body_after_type(m.start(1))
 
     def body_after_type(self, i: int) -> tuple[int, bool] | None:
-        """Skip a return type annotation; the body `{` (or `=> {`) after it, if any."""
-        code, n = self.code, len(self.code)
-        depth = 0
-        expect_type = True  # a `{` here is an object type, not the body
-        limit = min(n, i + 400)
-        while i < limit:
-            c = code[i]
-            if c.isspace():
-                i += 1
-                continue
-            if c == "=" and code.startswith("=>", i):
-                if depth == 0:
-                    arrow = _ARROW_BODY.match(code, i)
-                    if arrow is not None and arrow.group(1):
-                        return arrow.start(1), True
-                    return None
-                i += 2
-                expect_type = True
-                continue
-            if c == "{":
-                if depth == 0 and not expect_type:
-                    return i, False
-                block = self.block_of_brace.get(i)
-                if block is None:
-                    return None
-                i = self.ends[block] + 1
-                expect_type = False
-                continue
-            if c in "<([":
-                depth += 1
-                expect_type = True
-            elif c in ">)]":
-                depth -= 1
-                if depth < 0:
-                    return None
-                expect_type = False
-            elif c in ";,=" and depth == 0:
-                return None
-            elif c in "|&:?,":
-                expect_type = True
-            else:
-                expect_type = False
-            i += 1
-        return None
+        """The body `{` after a return type annotation (`): Promise<T> {`, `): T => {`)."""
+        m = _RETURN_TYPE.match(self.code, i)
+        if m is None:
+            return None
+        return m.end() - 1, m.group(1) is not None
 
     def declarations(self) -> None:
         code, facts = self.code, self.facts
-        for m in _DECL.finditer(code):
+        for m in (m for decl in _DECLS for m in decl.finditer(code)):
             block = self.block_at(m.start())
             module_level = block == 0
             if m.group(1):
@@ -350,12 +361,15 @@ class _Extractor:
                     _heritage(m.group(2)),
                 )
             )
-        for m in _SINGLE_PARAM_ARROW.finditer(code):
-            body = self.block_of_brace.get(m.end() - 1)
-            if body is not None:
-                self.bind(m.group(1), body)
-        for open_at, close in self.parens:
-            self.parameters(open_at, close)
+        for m in _ARROW_BLOCK.finditer(code):  # `x => { ... }`
+            param = self.backwards(_R_WORD, m.start())
+            arrow_body = self.block_of_brace.get(m.end() - 1)
+            if param is not None and arrow_body is not None:
+                self.bind(param.group(1)[::-1], arrow_body)
+        for m in _PARAMS_END.finditer(code):
+            opening = self.open_paren(m.start())
+            if opening is not None:
+                self.parameters(opening, m.start())
 
     def pattern_end(self, open_at: int) -> int:
         if self.code[open_at] == "{":
@@ -383,12 +397,12 @@ class _Extractor:
             return
         code = self.code
         if not is_arrow:
-            name_match = _NAME_BEFORE.search(code, max(0, open_at - 200), open_at)
-            name = name_match.group(1) if name_match else ""
+            name_match = self.backwards(_R_NAME, open_at)
+            name = name_match.group(1)[::-1] if name_match else ""
             if name in _CONTROL:
                 return
-            if name and name != "catch" and name != "function":
-                start = name_match.start(1)  # type: ignore[union-attr]
+            if name_match and name and name != "catch" and name != "function":
+                start = self.forward(name_match)[0]
                 k, prev = self.prev_char(start)
                 keyword = (
                     self.word_before(k + 1) if prev and (prev.isalnum() or prev in "_$") else ""
@@ -435,8 +449,8 @@ class _Extractor:
                 facts.imports.append(
                     Import(module, name, None, self.span(base + spec.start(), base + spec.end()))
                 )
-        for m in _IMPORT_CALL.finditer(code):
-            quote = m.start(2)
+        for m in (m for call in _IMPORT_CALLS for m in call.finditer(code)):
+            quote = m.start(1)
             module = self.string_at(quote)
             if module is None:
                 continue
@@ -495,22 +509,30 @@ class _Extractor:
     def calls(self) -> None:
         code, facts = self.code, self.facts
         skip = self.definition_parens
-        for m in _CALL.finditer(code):
-            chain = m.group(1)
-            root_end = len(chain)
-            for i, ch in enumerate(chain):
-                if not (ch.isalnum() or ch in "_$"):
-                    root_end = i
-                    break
-            root = chain[:root_end]
-            if root in _KEYWORDS or (m.end() - 1) in skip:
+        for paren in _OPEN_PAREN.finditer(code):
+            at = paren.start()
+            if at in skip:
                 continue
-            start = m.start(1)
-            binding, path, spelled = self.resolve(chain, start)
+            m = self.backwards(_R_CALLEE, at)
+            if m is None:
+                continue
+            start, end = self.forward(m)
+            root = _ROOT.match(code, start)
+            if root is None or root.group() in _KEYWORDS:
+                continue
+            if root.end() == end:  # a plain name: most calls in real code
+                binding, path = self.lookup(root.group(), start)
+                if binding is not Binding.LOCAL:
+                    span = self.span(start, end)
+                    facts.references.append(
+                        Reference(path, RefKind.CALL, binding, span, root.group())
+                    )
+                continue
+            binding, path, spelled = self.resolve(code[start:end], start)
             if binding is Binding.LOCAL:
                 continue
             facts.references.append(
-                Reference(path, RefKind.CALL, binding, self.span(start, m.end(1)), spelled)
+                Reference(path, RefKind.CALL, binding, self.span(start, end), spelled)
             )
         for m in _METHOD.finditer(code):
             facts.method_calls.append((m.group(1), self.span(m.start(1), m.end(1))))
@@ -521,9 +543,12 @@ class _Extractor:
                 facts.references.append(Reference(path, RefKind.DECORATOR, binding, span, spelled))
 
     def assignments(self) -> None:
-        for m in _ASSIGN.finditer(self.code):
-            target = m.group(1)
-            start = m.start(1)
+        for op in _ASSIGN_OP.finditer(self.code):
+            m = self.backwards(_R_TARGET, op.start())
+            if m is None:
+                continue
+            start, end = self.forward(m)
+            target = self.code[start:end]
             parts: list[str] = []
             for seg in _SEGMENT.finditer(target):
                 if seg.group(1):
@@ -539,18 +564,18 @@ class _Extractor:
             if binding is Binding.LOCAL:
                 continue
             self.facts.references.append(
-                Reference(path, RefKind.ASSIGN, binding, self.span(start, m.end(1)), spelled)
+                Reference(path, RefKind.ASSIGN, binding, self.span(start, end), spelled)
             )
 
     # -- test-mode checks ---------------------------------------------------------------------
 
     def test_mode(self) -> None:
         code = self.code
-        for m in _ENV.finditer(code):
-            if m.group(4):
+        for m in (m for env in _ENVS for m in env.finditer(code)):
+            if m.re.groups == 3 and m.group(3):
                 subject = "import.meta.vitest"
             else:
-                var = m.group(2) or self.string_at(m.start(3))
+                var = m.group(1) or self.string_at(m.start(2))
                 if not var:
                     continue
                 subject = f"${var}"
@@ -649,44 +674,42 @@ def _heritage(header: str) -> tuple[str, ...]:
 
 def _param_names(params: str) -> list[str]:
     """Names bound by a parameter list (destructuring included; type annotations skipped)."""
+    if _NESTING.search(params) is None:
+        pieces = params.split(",")
+    else:
+        pieces = []
+        depth = 0
+        current: list[str] = []
+        for c in params:
+            if c in "([{<":
+                depth += 1
+            elif c in ")]}>":
+                depth -= 1
+            if c == "," and depth == 0:
+                pieces.append("".join(current))
+                current = []
+            else:
+                current.append(c)
+        pieces.append("".join(current))
     names: list[str] = []
-    depth = 0
-    current: list[str] = []
-    pieces: list[str] = []
-    for c in params:
-        if c in "([{<":
-            depth += 1
-        elif c in ")]}>":
-            depth -= 1
-        if c == "," and depth == 0:
-            pieces.append("".join(current))
-            current = []
-        else:
-            current.append(c)
-    pieces.append("".join(current))
     for piece in pieces:
-        piece = piece.strip()
-        while True:
-            word = re.match(
-                r"(?:\.\.\.|public\b|private\b|protected\b|readonly\b|override\b)\s*", piece
-            )
-            if word is None or not word.group():
-                break
-            piece = piece[word.end() :]
-        if piece[:1] in ("{", "["):
-            depth = 0
-            for i, c in enumerate(piece):
-                if c in "{[":
-                    depth += 1
-                elif c in "}]":
-                    depth -= 1
-                    if depth == 0:
-                        names += [m.group(1) for m in _PATTERN_NAME.finditer(piece, 1, i)]
-                        break
-        else:
-            m = re.match(_ID, piece)
-            if m is not None:
-                names.append(m.group())
+        m = _PARAM.match(piece)
+        if m is None:
+            continue
+        if m.group(1):
+            names.append(m.group(1))
+            continue
+        depth = 0
+        start = m.end() - 1
+        for i in range(start, len(piece)):
+            c = piece[i]
+            if c in "{[":
+                depth += 1
+            elif c in "}]":
+                depth -= 1
+                if depth == 0:
+                    names += [p.group(1) for p in _PATTERN_NAME.finditer(piece, start + 1, i)]
+                    break
     return names
 
 
