@@ -20,6 +20,7 @@ declaration anyway). Imports resolve as the catalog expects:
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import re
 
@@ -53,7 +54,9 @@ def _keyword(word: str) -> str:
 # `vi\n  .spyOn<T>(` reads `(` <- `>T<` <- `nOyps` <- `.` <- `iv`.
 _R_ID = r"[\w$]+"
 _R_GENERIC = r"(?:>(?:>=|[^<>()]|\)[^()]*\(|>(?:>=|[^<>]|>[^<>]*<)*<)*<\s*)?"
-_R_CALLEE = re.compile(rf"\s*{_R_GENERIC}({_R_ID}(?:\s*\.\??\s*{_R_ID})*)(?![\w$.])")
+# group 1: the callee chain, group 2: its last name (a method name if the chain has a dot),
+# group 3: a `.` before the chain (`f().then(`: a method of a value, not a name).
+_R_CALLEE = re.compile(rf"\s*{_R_GENERIC}(({_R_ID})(?:\s*\.\??\s*{_R_ID})*)(\s*\.(?!\.))?")
 _R_BRACKET = r"\]\s*['\"`][^'\"`\n]*['\"`]\s*\[\s*"
 _R_TARGET = re.compile(
     r"(?:\*\*|&&|\|\||\?\?|>>>|<<|>>|[-+*/%&|^])?\s*"
@@ -65,7 +68,6 @@ _R_NAME = re.compile(rf"\s*(?:>[^<>]*<\s*)?({_R_ID})")
 _OPEN_PAREN = re.compile(r"\(")
 _ROOT = re.compile(_ID)
 _ASSIGN_OP = re.compile(r"=(?![=>])(?<![=!<>]=)")
-_METHOD = re.compile(rf"\.\s*({_ID})\s*{_GENERIC}\(")
 _DECORATOR = re.compile(rf"@(?<![\w$]@)\s*({_ID}(?:\s*\.\s*{_ID})*)")
 _SEGMENT = re.compile(rf"({_ID})|\[\s*(['\"`])")
 _DECLS = tuple(
@@ -77,18 +79,22 @@ _FUNCTION_VALUE = re.compile(
 )
 _REQUIRED = re.compile(r"\s*(?::[^=;]*)?=\s*(?:await\s+)?(?:require|import)\s*\(")
 _NESTING = re.compile(r"[(\[{<]")
+_NESTING_TOKENS = re.compile(r"=>|[()\[\]{}<>,]")
+_BRACKET_TOKENS = re.compile(r"[\[\]{}]")
 _PARAM = re.compile(
     rf"\s*(?:(?:\.\.\.|(?:public|private|protected|readonly|override)\b)\s*)*(?:({_ID})|[{{\[])"
 )
 _PATTERN_NAME = re.compile(rf"(?:\.\.\.\s*)?({_ID})\s*(?=[,}}\]=]|$)")
 _CLASS = re.compile(rf"{_keyword('class')}\s+({_ID})([^{{;]*)\{{")
 _HERITAGE = re.compile(r"\b(extends|implements)\s+")
-_IMPORT_FROM = re.compile(rf"{_keyword('import')}\s+(?:type\s+)?([^;'\"`()]*?)\s*\bfrom\s*(['\"])")
-_IMPORT_BARE = re.compile(rf"{_keyword('import')}\s*(['\"])")
-_IMPORT_CALLS = (
-    re.compile(rf"{_keyword('import')}\s*\(\s*(['\"`])"),
-    re.compile(rf"{_keyword('require')}\s*\(\s*(['\"`])"),
+# One scan for `import`: group 1 quote of `import('m')`, group 2 quote of `import 'm'`,
+# groups 3 / 4 the clause and quote of `import ... from 'm'` (the clause must end in `from`).
+_IMPORT = re.compile(
+    rf"{_keyword('import')}"
+    r"(?:\s*\(\s*(['\"`])|\s*(['\"])|\s+(?:type\s+)?([^;'\"`()]*)(['\"]))"
 )
+_CLAUSE_FROM = re.compile(r"(?:^|(?<=[\s}*]))from\s*$")
+_REQUIRE = re.compile(rf"{_keyword('require')}\s*\(\s*(['\"`])")
 _EXPORT_FROM = re.compile(
     rf"{_keyword('export')}\s+(?:type\s+)?(\*(?:\s+as\s+{_ID})?|\{{[^}}]*\}})\s*from\s*(['\"])"
 )
@@ -96,6 +102,8 @@ _BOUND_TO = re.compile(
     rf"(?:(?:const|let|var)\s+(?:({_ID})|\{{([^{{}}]*)\}})\s*(?::[^=;]*)?|import\s+({_ID})\s*)"
     r"=\s*(?:await\s+)?$"
 )
+_DEFAULT_IMPORT = re.compile(rf"\s*({_ID})\s*(,|$)")
+_NAMESPACE_IMPORT = re.compile(rf"\s*\*\s*as\s+({_ID})")
 _SPEC = re.compile(rf"(?:type\s+)?({_ID}|['\"][^'\"]*['\"])(?:\s+as\s+({_ID}))?")
 _ENV_KEY = rf"\s*(?:\??\.\s*({_ID})|\[\s*(['\"`])[^'\"`]*['\"`]\s*\])"
 _ENVS = (
@@ -136,6 +144,7 @@ _SFC_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _SFC_LANG = re.compile(r"""\blang\s*=\s*["']?(\w+)""", re.I)
 _JSX_SUFFIXES = frozenset({".tsx", ".jsx", ".js", ".mjs", ".cjs"})
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+_OTHER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _WS = re.compile(r"\s+")
 
 
@@ -173,7 +182,7 @@ class _Extractor:
         self.n = len(self.code)
         self.rcode = self.code[::-1]
         self.facts = Facts()
-        self.line_starts = [0, *(b.end() for b in _LINE_BREAKS.finditer(self.code))]
+        self.line_starts = _line_starts(self.code)
         # Blocks: `{...}` ranges with their parent; block 0 is the module.
         self.starts: list[int] = [-1]
         self.ends: list[int] = [len(self.code) + 1]
@@ -191,9 +200,13 @@ class _Extractor:
         return line, offset - self.line_starts[line - 1] + 1
 
     def span(self, start: int, end: int) -> Span:
-        line, col = self.pos(start)
-        end_line, end_col = self.pos(end)
-        return Span(line, col, end_line, end_col)
+        starts = self.line_starts
+        line = bisect.bisect_right(starts, start)
+        base = starts[line - 1]
+        if line == len(starts) or end < starts[line]:
+            return Span(line, start - base + 1, line, end - base + 1)
+        end_line = bisect.bisect_right(starts, end)
+        return Span(line, start - base + 1, end_line, end - starts[end_line - 1] + 1)
 
     def block_at(self, offset: int) -> int:
         k = bisect.bisect_left(self.starts, offset) - 1
@@ -268,26 +281,26 @@ class _Extractor:
     def structure(self) -> None:
         """The `{...}` blocks, in one pass over the braces."""
         stack = [0]
-        starts, ends, parents, block_of_brace = (
-            self.starts,
-            self.ends,
-            self.parents,
-            self.block_of_brace,
-        )
-        n = self.n
-        for m in _BRACES.finditer(self.code):
-            at = m.start()
-            if m.group() == "{":
-                block_of_brace[at] = len(starts)
+        starts, ends, parents = self.starts, self.ends, self.parents
+        block_of_brace = self.block_of_brace
+        code, n = self.code, self.n
+        for at in [m.start() for m in _BRACES.finditer(code)]:
+            if code[at] == "{":
+                block = len(starts)
+                block_of_brace[at] = block
                 starts.append(at)
                 ends.append(n)
                 parents.append(stack[-1])
-                stack.append(len(starts) - 1)
+                stack.append(block)
             elif len(stack) > 1:
                 ends[stack.pop()] = at
 
     def open_paren(self, close: int) -> int | None:
         """The `(` that matches the `)` at `close`."""
+        code = self.code
+        opening = code.rfind("(", 0, close)
+        if opening >= 0 and code.find(")", opening, close) < 0:
+            return opening  # no parentheses inside: the common case
         depth = 0
         for m in _PARENS.finditer(self.rcode, self.n - 1 - close):
             if m.group() == ")":
@@ -423,17 +436,24 @@ class _Extractor:
 
     def imports(self) -> None:
         code, facts = self.code, self.facts
-        for m in _IMPORT_FROM.finditer(code):
-            module = self.string_at(m.start(2))
-            if module is None:
-                continue
-            spec_span = self.span(m.start(2), self.string_end(m.start(2)))
-            self.import_clause(m.group(1), m.start(1), module, spec_span, facts)
-        for m in _IMPORT_BARE.finditer(code):
-            module = self.string_at(m.start(1))
-            if module is not None:
-                span = self.span(m.start(1), self.string_end(m.start(1)))
-                facts.imports.append(Import(module, None, None, span))
+        calls: list[re.Match[str]] = []
+        for m in _IMPORT.finditer(code):
+            if m.group(1):
+                calls.append(m)
+            elif m.group(2):
+                module = self.string_at(m.start(2))
+                if module is not None:
+                    span = self.span(m.start(2), self.string_end(m.start(2)))
+                    facts.imports.append(Import(module, None, None, span))
+            else:
+                from_kw = _CLAUSE_FROM.search(m.group(3))
+                module = self.string_at(m.start(4))
+                if from_kw is None or module is None:
+                    continue
+                spec_span = self.span(m.start(4), self.string_end(m.start(4)))
+                text = m.group(3)[: from_kw.start()]
+                self.import_clause(text, m.start(3), module, spec_span, facts)
+        calls += _REQUIRE.finditer(code)
         for m in _EXPORT_FROM.finditer(code):
             module = self.string_at(m.start(2))
             if module is None:
@@ -449,7 +469,7 @@ class _Extractor:
                 facts.imports.append(
                     Import(module, name, None, self.span(base + spec.start(), base + spec.end()))
                 )
-        for m in (m for call in _IMPORT_CALLS for m in call.finditer(code)):
+        for m in calls:
             quote = m.start(1)
             module = self.string_at(quote)
             if module is None:
@@ -472,12 +492,12 @@ class _Extractor:
     ) -> None:
         i = 0
         rest = clause
-        default = re.match(rf"\s*({_ID})\s*(,|$)", rest)
+        default = _DEFAULT_IMPORT.match(rest)
         if default is not None and default.group(1) != "type":
             self.bind(default.group(1), 0, Binding.IMPORT, _canonical(module))
             facts.imports.append(Import(module, None, default.group(1), spec_span))
             i = default.end()
-        star = re.compile(rf"\s*\*\s*as\s+({_ID})").match(clause, i)
+        star = _NAMESPACE_IMPORT.match(clause, i)
         if star is not None:
             self.bind(star.group(1), 0, Binding.IMPORT, _canonical(module))
             facts.imports.append(Import(module, None, star.group(1), spec_span))
@@ -509,38 +529,45 @@ class _Extractor:
     def calls(self) -> None:
         code, facts = self.code, self.facts
         skip = self.definition_parens
+        callee, rcode, n = _R_CALLEE.match, self.rcode, self.n
+        root_of, bindings, span = _ROOT.match, self.bindings, self.span
+        references = facts.references
+        methods = facts.method_calls
         for paren in _OPEN_PAREN.finditer(code):
             at = paren.start()
-            if at in skip:
-                continue
-            m = self.backwards(_R_CALLEE, at)
+            m = callee(rcode, n - at)
             if m is None:
                 continue
-            start, end = self.forward(m)
-            root = _ROOT.match(code, start)
-            if root is None or root.group() in _KEYWORDS:
+            start, end = n - m.end(1), n - m.start(1)
+            if m.group(3) is not None or m.end(2) != m.end(1):  # `.name(`
+                method_start = n - m.end(2)
+                methods.append((code[method_start:end], span(method_start, end)))
+            if m.group(3) is not None or at in skip:
+                continue
+            root = root_of(code, start)
+            if root is None:
+                continue
+            name = root.group()
+            if name in _KEYWORDS:
                 continue
             if root.end() == end:  # a plain name: most calls in real code
-                binding, path = self.lookup(root.group(), start)
-                if binding is not Binding.LOCAL:
-                    span = self.span(start, end)
-                    facts.references.append(
-                        Reference(path, RefKind.CALL, binding, span, root.group())
-                    )
+                if name in bindings:
+                    binding, path = self.lookup(name, start)
+                    if binding is Binding.LOCAL:
+                        continue
+                else:
+                    binding, path = Binding.GLOBAL, name
+                references.append(Reference(path, RefKind.CALL, binding, span(start, end), name))
                 continue
             binding, path, spelled = self.resolve(code[start:end], start)
             if binding is Binding.LOCAL:
                 continue
-            facts.references.append(
-                Reference(path, RefKind.CALL, binding, self.span(start, end), spelled)
-            )
-        for m in _METHOD.finditer(code):
-            facts.method_calls.append((m.group(1), self.span(m.start(1), m.end(1))))
+            references.append(Reference(path, RefKind.CALL, binding, span(start, end), spelled))
         for m in _DECORATOR.finditer(code):
             binding, path, spelled = self.resolve(m.group(1), m.start(1))
             if binding is not Binding.LOCAL:
-                span = self.span(m.start(1), m.end(1))
-                facts.references.append(Reference(path, RefKind.DECORATOR, binding, span, spelled))
+                where = span(m.start(1), m.end(1))
+                references.append(Reference(path, RefKind.DECORATOR, binding, where, spelled))
 
     def assignments(self) -> None:
         for op in _ASSIGN_OP.finditer(self.code):
@@ -648,6 +675,17 @@ class _Extractor:
             self.facts.comments.append(Comment(body, line, col, own_line))
 
 
+def _line_starts(code: str) -> list[int]:
+    """Offsets at which lines start, lines broken as `source.Lines` breaks them."""
+    if _OTHER_BREAKS.search(code) is not None:
+        return [0, *(b.end() for b in _LINE_BREAKS.finditer(code))]
+    # str.splitlines breaks at \r\n, \r and \n only when none of the others occur: C speed.
+    starts = [0, *itertools.accumulate(map(len, code.splitlines(True)))]
+    if code and code[-1] not in "\r\n":
+        starts.pop()  # the end of the text, not the start of a line
+    return starts
+
+
 def _canonical(path: str) -> str:
     return _CANONICAL.get(path, path)
 
@@ -672,27 +710,31 @@ def _heritage(header: str) -> tuple[str, ...]:
     return tuple(_WS.sub("", b) for b in bases if b.strip())
 
 
+def _split_top_level(params: str) -> list[str]:
+    """`a: Map<K, V>, { b, c }` -> ["a: Map<K, V>", " { b, c }"]: commas at nesting depth 0."""
+    if _NESTING.search(params) is None:
+        return params.split(",")
+    pieces = []
+    depth = 0
+    last = 0
+    for m in _NESTING_TOKENS.finditer(params):
+        token = m.group()
+        if token == ",":
+            if depth == 0:
+                pieces.append(params[last : m.start()])
+                last = m.end()
+        elif token in "([{<":
+            depth += 1
+        elif token != "=>":
+            depth -= 1
+    pieces.append(params[last:])
+    return pieces
+
+
 def _param_names(params: str) -> list[str]:
     """Names bound by a parameter list (destructuring included; type annotations skipped)."""
-    if _NESTING.search(params) is None:
-        pieces = params.split(",")
-    else:
-        pieces = []
-        depth = 0
-        current: list[str] = []
-        for c in params:
-            if c in "([{<":
-                depth += 1
-            elif c in ")]}>":
-                depth -= 1
-            if c == "," and depth == 0:
-                pieces.append("".join(current))
-                current = []
-            else:
-                current.append(c)
-        pieces.append("".join(current))
     names: list[str] = []
-    for piece in pieces:
+    for piece in _split_top_level(params):
         m = _PARAM.match(piece)
         if m is None:
             continue
@@ -701,14 +743,15 @@ def _param_names(params: str) -> list[str]:
             continue
         depth = 0
         start = m.end() - 1
-        for i in range(start, len(piece)):
-            c = piece[i]
-            if c in "{[":
+        for t in _BRACKET_TOKENS.finditer(piece, start):
+            if t.group() in "{[":
                 depth += 1
-            elif c in "}]":
+            else:
                 depth -= 1
                 if depth == 0:
-                    names += [p.group(1) for p in _PATTERN_NAME.finditer(piece, start + 1, i)]
+                    names += [
+                        p.group(1) for p in _PATTERN_NAME.finditer(piece, start + 1, t.start())
+                    ]
                     break
     return names
 

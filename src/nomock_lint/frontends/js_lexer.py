@@ -62,9 +62,12 @@ class Masked:
 
 
 def blank(s: str) -> str:
-    if "\n" not in s and "\r" not in s:
+    """`s` with every character but line breaks turned into a space."""
+    if "\r" in s:
+        return _NOT_BREAK.sub(" ", s)
+    if "\n" not in s:
         return " " * len(s)
-    return _NOT_BREAK.sub(" ", s)
+    return "\n".join([" " * len(line) for line in s.split("\n")])
 
 
 def line_of(text: str, offset: int) -> int:
