@@ -677,7 +677,9 @@ class _Extractor:
 
 def _line_starts(code: str) -> list[int]:
     """Offsets at which lines start, lines broken as `source.Lines` breaks them."""
-    if _OTHER_BREAKS.search(code) is not None:
+    if any(c in code for c in "\v\f\x1c\x1d\x1e") or (
+        not code.isascii() and _OTHER_BREAKS.search(code) is not None
+    ):
         return [0, *(b.end() for b in _LINE_BREAKS.finditer(code))]
     # str.splitlines breaks at \r\n, \r and \n only when none of the others occur: C speed.
     starts = [0, *itertools.accumulate(map(len, code.splitlines(True)))]

@@ -23,10 +23,13 @@ _NOT_BREAK = re.compile(r"[^\r\n]")
 
 # Where the scanner must stop in code: at top level, inside `${...}` / `{...}` (braces counted),
 # and with JSX tags possible.
-_STOP_TOP = re.compile(r"['\"`/]")
-_STOP_NESTED = re.compile(r"['\"`/{}]")
-_STOP_TOP_JSX = re.compile(r"['\"`/<]")
-_STOP_NESTED_JSX = re.compile(r"['\"`/{}<]")
+# A complete single-line string is matched in the same step (strings are the commonest stop).
+_SQ = r"'(?:[^'\\\r\n]|\\(?:\r\n|[\s\S]))*'"
+_DQ = r'"(?:[^"\\\r\n]|\\(?:\r\n|[\s\S]))*"'
+_STOP_TOP = re.compile(rf"{_SQ}|{_DQ}|['\"`/]")
+_STOP_NESTED = re.compile(rf"{_SQ}|{_DQ}|['\"`/{{}}]")
+_STOP_TOP_JSX = re.compile(rf"{_SQ}|{_DQ}|['\"`/<]")
+_STOP_NESTED_JSX = re.compile(rf"{_SQ}|{_DQ}|['\"`/{{}}<]")
 
 _STRING = {
     "'": re.compile(r"'(?:[^'\\\r\n]|\\(?:\r\n|[\s\S]))*'"),
@@ -133,9 +136,17 @@ class _Scanner:
                     out.append(text[i:])
                     i = n
                     break
-                j = m.start()
+                j, end = m.span()
                 out.append(text[i:j])
-                i = self.code_token(j)
+                if end - j > 1:  # a whole string literal
+                    quote, raw = text[j], text[j + 1 : end - 1]
+                    self.strings[j] = raw
+                    # Only a `\` line continuation can put a line break inside.
+                    inner = blank(raw) if "\\" in raw else " " * len(raw)
+                    out.append(quote + inner + quote)
+                    i = end
+                else:
+                    i = self.code_token(j)
             elif kind == _TEMPLATE:
                 m = _TEMPLATE_TEXT.match(text, i)
                 j = m.end() if m else i
