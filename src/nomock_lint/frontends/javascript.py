@@ -336,20 +336,24 @@ class _Extractor:
 
     def declarations(self) -> None:
         code, facts = self.code, self.facts
-        for m in (m for decl in _DECLS for m in decl.finditer(code)):
-            block = self.block_at(m.start())
+        definitions, block_at, bind, span = facts.definitions, self.block_at, self.bind, self.span
+        required, function_value = _REQUIRED.match, _FUNCTION_VALUE.match
+        for m in itertools.chain.from_iterable(decl.finditer(code) for decl in _DECLS):
+            block = block_at(m.start())
             module_level = block == 0
-            if m.group(1):
-                name = m.group(1)
-                self.bind(name, block)
-                if _REQUIRED.match(code, m.end(1)):
-                    continue  # an import, not a definition
-                kind = (
-                    DefKind.FUNCTION if _FUNCTION_VALUE.match(code, m.end(1)) else DefKind.VARIABLE
-                )
-                facts.definitions.append(
-                    Definition(kind, name, self.span(m.start(1), m.end(1)), module_level)
-                )
+            name = m.group(1)
+            if name:
+                bind(name, block)
+                start, end = m.span(1)
+                if code[end : end + 1] == "=" or code[end : end + 2] == " =":
+                    if required(code, end):
+                        continue  # an import, not a definition
+                    kind = DefKind.FUNCTION if function_value(code, end) else DefKind.VARIABLE
+                else:
+                    kind = DefKind.VARIABLE
+                    if function_value(code, end):  # `const f: Handler = () => ...`
+                        kind = DefKind.FUNCTION
+                definitions.append(Definition(kind, name, span(start, end), module_level))
                 continue
             open_at = m.start(2)
             close = self.pattern_end(open_at)
@@ -380,9 +384,13 @@ class _Extractor:
             if param is not None and arrow_body is not None:
                 self.bind(param.group(1)[::-1], arrow_body)
         for m in _PARAMS_END.finditer(code):
-            opening = self.open_paren(m.start())
+            close = m.start()
+            body = self.body_after(close)
+            if body is None or (body[1] and code[close - 1] == "("):
+                continue  # not a parameter list, or `() => {` with nothing to bind
+            opening = self.open_paren(close)
             if opening is not None:
-                self.parameters(opening, m.start())
+                self.parameters(opening, close, body)
 
     def pattern_end(self, open_at: int) -> int:
         if self.code[open_at] == "{":
@@ -399,11 +407,8 @@ class _Extractor:
                     return i
         return open_at + 1
 
-    def parameters(self, open_at: int, close: int) -> None:
+    def parameters(self, open_at: int, close: int, body: tuple[int, bool]) -> None:
         """A parenthesised list followed by a body is a parameter list; bind it there."""
-        body = self.body_after(close)
-        if body is None:
-            return
         brace, is_arrow = body
         block = self.block_of_brace.get(brace)
         if block is None:
