@@ -10,6 +10,8 @@ import pytest
 from nomock_lint import api
 from nomock_lint.config import Config
 
+from .conftest import run_nomock
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = sorted((SHARED / "seeds").glob("000_*.txt")) if (SHARED / "seeds").is_dir() else []
 BLOCK = re.compile(r"```typescript\n(// File: (\S+)\n.*?)```", re.S)
@@ -83,3 +85,26 @@ def test_seed_000_nothing_inside_comments_or_strings(tmp_path: Path) -> None:
         code = line[: finding.span.col - 1]
         assert "//" not in code and "/*" not in code, (finding, line)
         assert code.count("'") % 2 == 0 and code.count("`") % 2 == 0, (finding, line)
+
+
+@pytest.mark.skipif(
+    not SEEDS, reason=f"seed 000 not found under {SHARED} (shared/ beside the repo)"
+)
+def test_seed_000_through_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write_blocks(SEEDS[0], tmp_path)
+    result = run_nomock(["check", "."], tmp_path)
+    assert result.returncode == 1, result.stderr
+    reported = sorted(
+        (path, int(line), rule)
+        for path, line, _, rule in (
+            re.match(r"(.+?):(\d+):(\d+): (NM\d{3}) ", row).groups()  # type: ignore[union-attr]
+            for row in result.stdout.splitlines()
+            if re.match(r".+?:\d+:\d+: NM\d{3} ", row)
+        )
+    )
+    assert reported == sorted(EXPECTED)
+    assert result.stdout.splitlines()[-1] == (
+        f"Found {len(EXPECTED)} findings (NM101 7, NM201 22, NM202 3, NM203 2, NM301 8) "
+        "in 8 files checked."
+    )
