@@ -543,19 +543,20 @@ class _Extractor:
             m = callee(rcode, n - at)
             if m is None:
                 continue
-            start, end = n - m.end(1), n - m.start(1)
-            if m.group(3) is not None or m.end(2) != m.end(1):  # `.name(`
-                method_start = n - m.end(2)
+            chain_start, chain_end, last_end = m.start(1), m.end(1), m.end(2)
+            start, end = n - chain_end, n - chain_start
+            member = m.group(3) is not None
+            if member or last_end != chain_end:  # `.name(`
+                method_start = n - last_end
                 methods.append((code[method_start:end], span(method_start, end)))
-            if m.group(3) is not None or at in skip:
+                if member:
+                    continue
+            if at in skip:
                 continue
-            root = root_of(code, start)
-            if root is None:
-                continue
-            name = root.group()
-            if name in _KEYWORDS:
-                continue
-            if root.end() == end:  # a plain name: most calls in real code
+            if last_end == chain_end:  # a plain name: most calls in real code
+                name = code[start:end]
+                if name in _KEYWORDS or name[0].isdigit():
+                    continue
                 if name in bindings:
                     binding, path = self.lookup(name, start)
                     if binding is Binding.LOCAL:
@@ -563,6 +564,9 @@ class _Extractor:
                 else:
                     binding, path = Binding.GLOBAL, name
                 references.append(Reference(path, RefKind.CALL, binding, span(start, end), name))
+                continue
+            root = root_of(code, start)
+            if root is None or root.group() in _KEYWORDS:
                 continue
             binding, path, spelled = self.resolve(code[start:end], start)
             if binding is Binding.LOCAL:
