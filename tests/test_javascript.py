@@ -102,3 +102,9 @@ def test_lexer_traps_are_clean(source: str) -> None:
 def test_sfc_script_blocks_keep_real_line_numbers() -> None:
     source = "<template>\n  <p>vi.fn()</p>\n</template>\n<script setup>\nvi.fn();\n</script>\n"
     assert _findings(source, rel="tests/c.test.vue") == [(5, "NM201")]
+
+
+def test_line_100_is_not_an_emoji_code(project: Path) -> None:
+    (project / "a.test.ts").write_text("\n" * 99 + "vi.fn();\n")
+    result = run_nomock(["check", "."], project)
+    assert result.stdout.startswith("a.test.ts:100:1: NM201 "), result.stdout
