@@ -85,7 +85,11 @@ _PARAM = re.compile(
     rf"\s*(?:(?:\.\.\.|(?:public|private|protected|readonly|override)\b)\s*)*(?:({_ID})|[{{\[])"
 )
 _PATTERN_NAME = re.compile(rf"(?:\.\.\.\s*)?({_ID})\s*(?=[,}}\]=]|$)")
-_CLASS = re.compile(rf"{_keyword('class')}\s+({_ID})([^{{;]*)\{{")
+# `class A<T extends { k: V }> extends B implements Partial<C> {`: the type parameters may hold
+# braces, the heritage clause (group 2) does not.
+_CLASS = re.compile(
+    rf"{_keyword('class')}\s+({_ID})\s*(?:<(?:[^<>]|<(?:[^<>]|<[^<>]*>)*>)*>)?([^{{;]*)\{{"
+)
 _HERITAGE = re.compile(r"\b(extends|implements)\s+")
 # One scan for `import`: group 1 quote of `import('m')`, group 2 quote of `import 'm'`,
 # groups 3 / 4 the clause and quote of `import ... from 'm'` (the clause must end in `from`).
