@@ -62,6 +62,8 @@ _R_TARGET = re.compile(
     r"(?:\*\*|&&|\|\||\?\?|>>>|<<|>>|[-+*/%&|^])?\s*"
     rf"((?:{_R_ID}\s*\.\??\s*|{_R_BRACKET})+{_R_ID})(?![\w$.])"
 )
+_R_SPACE = re.compile(r"\s*")
+_SPACE_OR_OPTIONAL = re.compile(r"[\s?]")
 _R_WORD = re.compile(rf"\s*({_R_ID})")
 _R_NAME = re.compile(rf"\s*(?:>[^<>]*<\s*)?({_R_ID})")
 
@@ -251,11 +253,10 @@ class _Extractor:
         return self._string_ends.get(closing_quote)
 
     def prev_char(self, offset: int) -> tuple[int, str]:
-        code = self.code
-        k = offset - 1
-        while k >= 0 and code[k].isspace():
-            k -= 1
-        return k, code[k] if k >= 0 else ""
+        """(offset, character) of the last non-blank character before `offset`."""
+        spaces = _R_SPACE.match(self.rcode, self.n - offset)
+        k = offset - 1 - (len(spaces.group()) if spaces else 0)
+        return k, self.code[k] if k >= 0 else ""
 
     def backwards(self, pattern: re.Pattern[str], offset: int) -> re.Match[str] | None:
         """`pattern` matched over the reversed code, ending just before `offset`."""
@@ -523,12 +524,17 @@ class _Extractor:
             facts.imports.append(Import(module, name, spec.group(2), span))
 
     def resolve(self, chain: str, offset: int) -> tuple[Binding, str, str]:
-        parts = [p.strip() for p in chain.replace("?.", ".").split(".")]
-        spelled = ".".join(parts)
-        binding, target = self.lookup(parts[0], offset)
-        if binding is Binding.LOCAL or len(parts) == 1:
+        if _SPACE_OR_OPTIONAL.search(chain) is None:
+            spelled = chain
+        else:
+            spelled = ".".join(p.strip() for p in chain.replace("?.", ".").split("."))
+        root, dot, rest = spelled.partition(".")
+        binding, target = self.lookup(root, offset)
+        if binding is Binding.LOCAL or not dot:
             return binding, target, spelled
-        path = f"{target}.{'.'.join(parts[1:])}"
+        if binding is Binding.GLOBAL:
+            return binding, spelled, spelled
+        path = f"{target}.{rest}"
         if binding is Binding.IMPORT:
             for prefix, canonical in _CANONICAL.items():
                 if path.startswith(prefix + "."):
@@ -572,6 +578,8 @@ class _Extractor:
             root = root_of(code, start)
             if root is None or root.group() in _KEYWORDS:
                 continue
+            if root.group() in bindings and self.lookup(root.group(), start)[0] is Binding.LOCAL:
+                continue  # `obj.method(` on a local object: the commonest dotted call
             binding, path, spelled = self.resolve(code[start:end], start)
             if binding is Binding.LOCAL:
                 continue
