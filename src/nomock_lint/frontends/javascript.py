@@ -99,7 +99,6 @@ _IMPORT = re.compile(
     rf"{_keyword('import')}"
     r"(?:\s*\(\s*(['\"`])|\s*(['\"])|\s+(?:type\s+)?([^;'\"`()]*)(['\"]))"
 )
-_CLAUSE_FROM = re.compile(r"(?:^|(?<=[\s}*]))from\s*$")
 _REQUIRE = re.compile(rf"{_keyword('require')}\s*\(\s*(['\"`])")
 _EXPORT_FROM = re.compile(
     rf"{_keyword('export')}\s+(?:type\s+)?(\*(?:\s+as\s+{_ID})?|\{{[^}}]*\}})\s*from\s*(['\"])"
@@ -280,8 +279,12 @@ class _Extractor:
         self.assignments()
         self.test_mode()
         self.comments()
-        self.facts.sort()
-        return self.facts
+        # Position order where it matters (the first `mockX` binding is the one reported); the
+        # integer keys sort in C, where Facts.sort's dataclass comparisons cost a tenth of the run.
+        facts = self.facts
+        for items in (facts.definitions, facts.references, facts.test_mode_checks):
+            items.sort(key=_by_position)
+        return facts
 
     def structure(self) -> None:
         """The `{...}` blocks, in one pass over the braces."""
@@ -456,12 +459,15 @@ class _Extractor:
                     span = self.span(m.start(2), self.string_end(m.start(2)))
                     facts.imports.append(Import(module, None, None, span))
             else:
-                from_kw = _CLAUSE_FROM.search(m.group(3))
+                clause = m.group(3).rstrip()
                 module = self.string_at(m.start(4))
-                if from_kw is None or module is None:
+                # The clause ends in the keyword `from` (`import x from`, `import {a}from`).
+                if not clause.endswith("from") or module is None:
                     continue
+                text = clause[:-4]
+                if text and not (text[-1].isspace() or text[-1] in "}*"):
+                    continue  # `import fromage` ... not the keyword
                 spec_span = self.span(m.start(4), self.string_end(m.start(4)))
-                text = m.group(3)[: from_kw.start()]
                 self.import_clause(text, m.start(3), module, spec_span, facts)
         calls += _REQUIRE.finditer(code)
         for m in _EXPORT_FROM.finditer(code):
@@ -707,6 +713,10 @@ def _line_starts(code: str) -> list[int]:
     if code and code[-1] not in "\r\n":
         starts.pop()  # the end of the text, not the start of a line
     return starts
+
+
+def _by_position(fact: Definition | Reference | TestModeCheck) -> tuple[int, int]:
+    return fact.span.line, fact.span.col
 
 
 def _canonical(path: str) -> str:
