@@ -115,3 +115,28 @@ def test_fast_constructors_build_ordinary_facts() -> None:
     assert span == Span(1, 2, 3, 4) and hash(span) == hash(Span(1, 2, 3, 4))
     ref = javascript._new_reference("vi.fn", RefKind.CALL, Binding.GLOBAL, span, "vi.fn")
     assert ref == Reference("vi.fn", RefKind.CALL, Binding.GLOBAL, Span(1, 2, 3, 4), "vi.fn")
+
+
+@pytest.mark.parametrize("is_test", [False, True])
+def test_split_prefilter_agrees_with_the_single_regex(is_test: bool) -> None:
+    from nomock_lint import prefilter
+    from nomock_lint.discovery import language_of
+
+    from .conftest import FIXTURES
+
+    rules = Config(root=FIXTURES).rules
+    samples = [p.read_bytes() for p in sorted(FIXTURES.rglob("*")) if language_of(p.name)]
+    samples += [
+        b"",
+        b"const x = 1;",
+        b"MOCK",
+        b"Date .now = 1",
+        b"consoles.x = 1",
+        b"@jest/globals",
+    ]
+    for language in ("python", "javascript"):
+        single = prefilter.compile_prefilter(rules, language, is_test)
+        assert single is not None
+        for data in samples:
+            expected = single.search(data) is not None
+            assert prefilter.may_match(data, "x", rules, language, is_test) == expected, data[:60]
