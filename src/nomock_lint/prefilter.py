@@ -19,10 +19,45 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 from nomock_lint.catalog import Matchers, Rule
 
-_IDENT = r"(?<![\w$]){}(?![\w$])"
+# Identifiers are one alternation shaped as a trie (`s(?:inon|tub)`), so that at each offset
+# the regex engine follows at most one branch per character instead of trying every word; on a
+# 2.3 MB file with no trigger this is 6x faster than one branch per word.
+_NOT_AFTER_WORD = r"(?<![\w$])"
+_NOT_BEFORE_WORD = r"(?![\w$])"
+# White space or comments between tokens (the JS front-end blanks comments, so `Date /* */ .now`
+# is an assignment target there; the trigger must accept whatever the front-end accepts).
+_GAP = r"(?:\s|/\*(?:[^*]|\*(?!/))*\*/|//[^\n]*\n)*"
+# `Root.a.b = ...`, `Root['a'] += ...` (not `==`, `=>`): a root word alone is in nearly every JS
+# file (`console`, `Promise`), its assignment in few.
+_ASSIGNED = (
+    rf"(?:{_GAP}(?:\?{_GAP})?\.{_GAP}[\w$]+|{_GAP}\[[^\n]*?\])+{_GAP}"
+    r"(?:\*\*|&&|\|\||\?\?|>>>|<<|>>|[-+*/%&|^])?=(?![=>])"
+)
+
+
+def _trie(words: set[str]) -> str:
+    """A regex matching exactly `words`, factored by common prefixes."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here and longer ones go on
+            body = (body if len(branches) == 1 and len(body) == 1 else f"(?:{body})") + "?"
+        return body
+
+    return emit(tree)
 
 
 def _root(path: str) -> str:
@@ -30,8 +65,8 @@ def _root(path: str) -> str:
     return path.split(".", 1)[0]
 
 
-def _words(m: Matchers) -> tuple[set[str], set[str], list[str]]:
-    """(identifier triggers, case-insensitive substrings, raw regexes) of one rule."""
+def _words(m: Matchers) -> tuple[set[str], set[str], list[str], set[str]]:
+    """(identifier triggers, case-insensitive substrings, raw regexes, assigned roots)."""
     idents: set[str] = set()
     for module in m.modules:
         idents.add(_root(module))
@@ -39,22 +74,22 @@ def _words(m: Matchers) -> tuple[set[str], set[str], list[str]]:
         idents.add(_root(path.removesuffix(".*")))
     idents.update(m.fixtures)
     idents.update(m.method_calls)
-    idents.update(m.assign_roots)
     idents.update(a.rsplit(".", 1)[-1] for a in m.attributes)
     if m.implements_partial:
         idents.add("Partial")
     insensitive = {*m.class_words, *m.binding_prefixes}
-    return idents, insensitive, list(m.triggers)
+    return idents, insensitive, list(m.triggers), set(m.assign_roots)
 
 
 @functools.lru_cache(maxsize=64)
-def compile_prefilter(
+def _triggers(
     rules: tuple[Rule, ...], language: str, is_test: bool
-) -> re.Pattern[bytes] | None:
-    """One regex over the file's bytes; None when some active rule cannot be prefiltered."""
+) -> tuple[list[str], tuple[str, ...]]:
+    """(regex alternatives, case-insensitive words) of the active rules."""
     idents: set[str] = set()
     insensitive: set[str] = set()
     regexes: list[str] = []
+    assigned: set[str] = set()
     for rule in rules:
         if rule.scope == "production" and is_test:
             continue
@@ -63,17 +98,44 @@ def compile_prefilter(
             continue
         if rule.id == "NM903":
             continue  # reported for files that are parsed; see api.check_source
-        i, s, r = _words(rule.languages[language])
+        i, s, r, a = _words(rule.languages[language])
         idents |= i
         insensitive |= s
         regexes += r
-    parts = [_IDENT.format(re.escape(w)) for w in sorted(idents)]
+        assigned |= a
+    parts = []
+    if idents:
+        parts.append(f"{_NOT_AFTER_WORD}{_trie(idents)}{_NOT_BEFORE_WORD}")
+    if assigned:
+        parts.append(f"{_NOT_AFTER_WORD}{_trie(assigned)}{_NOT_BEFORE_WORD}{_ASSIGNED}")
+    parts += dict.fromkeys(regexes)  # several rules share a trigger
+    return parts, tuple(sorted(insensitive))
+
+
+@functools.lru_cache(maxsize=64)
+def compile_prefilter(
+    rules: tuple[Rule, ...], language: str, is_test: bool
+) -> re.Pattern[bytes] | None:
+    """One regex over the file's bytes; None when some active rule cannot be prefiltered."""
+    parts, insensitive = _triggers(rules, language, is_test)
     if insensitive:
-        parts.append("(?i:" + "|".join(re.escape(w) for w in sorted(insensitive)) + ")")
-    parts += regexes
+        parts = [*parts, "(?i:" + "|".join(re.escape(w) for w in insensitive) + ")"]
     if not parts:
         return re.compile(b"(?!)")  # nothing can match
     return re.compile("|".join(parts).encode())
+
+
+@functools.lru_cache(maxsize=64)
+def _split_prefilter(
+    rules: tuple[Rule, ...], language: str, is_test: bool
+) -> tuple[tuple[re.Pattern[bytes], ...], tuple[bytes, ...]]:
+    """`compile_prefilter` in steps: the case-insensitive words as substrings of the lower-cased
+    bytes (a C substring search; as a `(?i:...)` branch they cost half the scan), then each
+    alternative on its own (a top-level alternation is tried branch by branch at every offset:
+    measured 1.8x slower than the separate scans)."""
+    parts, insensitive = _triggers(rules, language, is_test)
+    patterns = tuple(re.compile(part.encode()) for part in parts)
+    return patterns, tuple(w.lower().encode() for w in insensitive)
 
 
 def in_manual_mock_dir(relpath: str, rules: tuple[Rule, ...], language: str) -> bool:
@@ -87,5 +149,9 @@ def may_match(
     """False only when no active rule can produce a finding in this file."""
     if in_manual_mock_dir(relpath, rules, language):
         return True
-    pattern = compile_prefilter(rules, language, is_test)
-    return pattern is None or pattern.search(data) is not None
+    patterns, insensitive = _split_prefilter(rules, language, is_test)
+    if insensitive:
+        lowered = data.lower()  # ASCII only, as `(?i:...)` over bytes
+        if any(word in lowered for word in insensitive):
+            return True
+    return any(pattern.search(data) is not None for pattern in patterns)

@@ -23,6 +23,7 @@ def render(report: Report, options: RenderOptions) -> str:
         width=10_000,
         highlight=False,
         soft_wrap=True,
+        emoji=False,  # `path:100:5:` must not become `path💯5:`
     )
     for f in report.findings:
         style = "bold red" if f.severity == "error" else "yellow"

@@ -1,0 +1,142 @@
+"""The JS/TS front-end: facts, messages and edge cases that inline fixtures cannot express."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nomock_lint import api
+from nomock_lint.config import Config
+from nomock_lint.facts import Binding, Reference, RefKind, Span
+from nomock_lint.frontends import javascript
+
+from .conftest import run_nomock
+
+
+def _findings(source: str, rel: str = "tests/a.test.ts", **config: object) -> list[tuple[int, str]]:
+    cfg = Config(root=Path("."), **config)  # type: ignore[arg-type]
+    result = api.check_source(source.encode(), rel, "javascript", cfg.is_test(rel), cfg)
+    return sorted((f.span.line, f.rule_id) for f in result.findings)
+
+
+def test_facts_span_lines_and_keep_code_point_columns() -> None:
+    facts, _ = javascript.extract("const é = 1; vi\n  .spyOn(a, 'b');\n".encode(), "t.test.ts")
+    (ref,) = [r for r in facts.references if r.path == "vi.spyOn"]
+    assert (ref.binding, ref.kind) == (Binding.GLOBAL, RefKind.CALL)
+    assert (ref.span.line, ref.span.col, ref.span.end_line) == (1, 14, 2)
+
+
+def test_imports_resolve_to_canonical_vitest_and_jest_objects() -> None:
+    source = (
+        "import { vitest as t } from 'vitest';\n"
+        "import { jest as j } from '@jest/globals';\n"
+        "t.fn(); j.mock('x');\n"
+    )
+    facts, _ = javascript.extract(source.encode(), "x.test.ts")
+    assert {(i.module, i.name) for i in facts.imports} == {
+        ("vitest", "vitest"),
+        ("@jest/globals", "jest"),
+    }
+    assert {r.path for r in facts.references} == {"vi.fn", "jest.mock"}
+
+
+@pytest.mark.parametrize("rule", ["NM201", "NM202"])
+def test_prefilter_sound_for_aliased_vitest_and_jest_objects(rule: str) -> None:
+    source = (
+        "import { vitest as t } from 'vitest';\n"
+        "import { jest as j } from '@jest/globals';\n"
+        "t.fn(); j.mock('x');\n"
+    )
+    assert [r for _, r in _findings(source, select=(rule,))] == [rule]
+
+
+def test_local_bindings_shadow_globals() -> None:
+    source = "function f(vi) { vi.fn(); }\n{ const jest = makeRunner(); jest.fn(); }\njest.fn();\n"
+    assert _findings(source) == [(3, "NM201")]
+
+
+def test_fake_service_message_names_the_real_alternative() -> None:
+    cfg = Config(root=Path("."))
+    result = api.check_source(
+        b"import Redis from 'ioredis-mock';\n", "tests/r.test.ts", "javascript", True, cfg
+    )
+    (finding,) = result.findings
+    assert finding.rule_id == "NM102"
+    assert "a real Redis server" in finding.message
+    assert finding.alternative and "Redis server" in finding.alternative
+
+
+def test_undecodable_file_is_nm903_and_the_run_goes_on(project: Path) -> None:
+    (project / "tests").mkdir()
+    (project / "tests" / "bad.test.ts").write_bytes(b"vi.fn();\nconst caf\xe9 = 1;\n")
+    (project / "tests" / "good.test.ts").write_text("vi.fn();\n")
+    result = run_nomock(["check", "."], project)
+    assert result.returncode == 1, result.stderr
+    assert "tests/bad.test.ts:1:1: NM903 " in result.stdout
+    assert "tests/good.test.ts:1:1: NM201 " in result.stdout
+
+
+def test_allowlist_applies_to_js_call_paths() -> None:
+    assert _findings("vi.fn();\nvi.mock('x');\n", allow=("vi.fn",)) == [(2, "NM202")]
+
+
+def test_unterminated_template_is_nm903_at_its_start() -> None:
+    assert _findings("const a = 1;\nconst s = `vi.fn()\n") == [(2, "NM903")]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "const x = a / b / vi.fn;\n",
+        "const r = /[/]vi.mock(/.test(s);\n",
+        "label: for (;;) break label;\n",
+        "const s = '\\'vi.fn()';\n",
+        "const t = `a ${`nested ${b}`} vi.mock(`;\nconst u = `)`;\n",
+    ],
+)
+def test_lexer_traps_are_clean(source: str) -> None:
+    assert _findings(source) == []
+
+
+def test_sfc_script_blocks_keep_real_line_numbers() -> None:
+    source = "<template>\n  <p>vi.fn()</p>\n</template>\n<script setup>\nvi.fn();\n</script>\n"
+    assert _findings(source, rel="tests/c.test.vue") == [(5, "NM201")]
+
+
+def test_line_100_is_not_an_emoji_code(project: Path) -> None:
+    (project / "a.test.ts").write_text("\n" * 99 + "vi.fn();\n")
+    result = run_nomock(["check", "."], project)
+    assert result.stdout.startswith("a.test.ts:100:1: NM201 "), result.stdout
+
+
+def test_fast_constructors_build_ordinary_facts() -> None:
+    span = javascript._new_span(1, 2, 3, 4)
+    assert span == Span(1, 2, 3, 4) and hash(span) == hash(Span(1, 2, 3, 4))
+    ref = javascript._new_reference("vi.fn", RefKind.CALL, Binding.GLOBAL, span, "vi.fn")
+    assert ref == Reference("vi.fn", RefKind.CALL, Binding.GLOBAL, Span(1, 2, 3, 4), "vi.fn")
+
+
+@pytest.mark.parametrize("is_test", [False, True])
+def test_split_prefilter_agrees_with_the_single_regex(is_test: bool) -> None:
+    from nomock_lint import prefilter
+    from nomock_lint.discovery import language_of
+
+    from .conftest import FIXTURES
+
+    rules = Config(root=FIXTURES).rules
+    samples = [p.read_bytes() for p in sorted(FIXTURES.rglob("*")) if language_of(p.name)]
+    samples += [
+        b"",
+        b"const x = 1;",
+        b"MOCK",
+        b"Date .now = 1",
+        b"consoles.x = 1",
+        b"@jest/globals",
+    ]
+    for language in ("python", "javascript"):
+        single = prefilter.compile_prefilter(rules, language, is_test)
+        assert single is not None
+        for data in samples:
+            expected = single.search(data) is not None
+            assert prefilter.may_match(data, "x", rules, language, is_test) == expected, data[:60]
