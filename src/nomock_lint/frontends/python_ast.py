@@ -35,6 +35,7 @@ _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"
 _ENV_MAPPINGS = frozenset({"os.environ"})
 _STR_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title"})
 _SUPPRESSION_HINT = re.compile(r"#[^\n]*nomock\s*:")
+_DEF_NAME = re.compile(r"(?:async\s+)?(def|class)\s+(\w+)")
 
 _Resolved = tuple[Binding, str]
 
@@ -161,8 +162,9 @@ class _Extractor:
         """Span of the name after `def` / `class` (ast gives only the statement's start)."""
         line = self.lines.line(node.lineno)
         start = self.lines.char_col(node.lineno, node.col_offset)
-        found = re.compile(rf"\b{keyword}\s+({re.escape(name)})\b").search(line, start)
-        col = found.start(1) if found else start
+        # One shared pattern: a pattern per name thrashed `re`'s cache (a third of a cold run).
+        found = _DEF_NAME.match(line, start)
+        col = found.start(2) if found and found.group(1, 2) == (keyword, name) else start
         return Span(node.lineno, col + 1, node.lineno, col + 1 + len(name))
 
     # -- facts ----------------------------------------------------------------------------
