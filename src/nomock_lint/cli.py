@@ -57,6 +57,23 @@ def cli() -> None:
 @click.option("--stdin-filename", help="Read the source from standard input, as if it were PATH.")
 @click.option("--statistics", is_flag=True, help="Findings per rule and per top-level folder.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes.  [default: the number of cores]",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Result cache folder.  [default: .nomock_cache in the project root]",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Check only files that differ from the git REF, plus untracked ones.",
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -69,6 +86,10 @@ def check(
     stdin_filename: str | None,
     statistics: bool,
     quiet: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    changed_since: str | None,
 ) -> None:
     """Check PATHS (default: the current folder) for mocks and test-mode branches."""
     from nomock_lint import api
@@ -87,10 +108,31 @@ def check(
     config = load_config(start, config_file).with_overrides(
         select=_ids(select), ignore=_ids(ignore)
     )
+    if changed_since is not None:
+        if use_stdin:
+            raise click.UsageError("--changed-since does not apply to standard input")
+        from nomock_lint.changed import GitError, changed_files
+
+        try:
+            paths = tuple(changed_files(changed_since, config.root, paths))
+        except GitError as exc:
+            raise click.UsageError(str(exc)) from None
+    if no_cache:
+        cache_dir = None
+    elif cache_dir is None:
+        from nomock_lint.cache import DEFAULT_DIR
+
+        cache_dir = config.root / DEFAULT_DIR
     stdin = sys.stdin.buffer.read() if use_stdin else None
     with _progress(enabled=not quiet and output_format == "text") as progress:
         report = api.check(
-            paths, config, stdin=stdin, stdin_filename=stdin_filename, progress=progress
+            paths,
+            config,
+            stdin=stdin,
+            stdin_filename=stdin_filename,
+            progress=progress,
+            jobs=jobs,
+            cache_dir=cache_dir,
         )
     render = renderers().get(output_format)
     if render is None:
