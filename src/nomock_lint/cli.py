@@ -223,17 +223,22 @@ def explain(rule_id: str) -> None:
     click.echo(rule.doc_markdown().rstrip())
 
 
-def main() -> None:
-    """Console-script entry: every usage or configuration error is one line and exit code 2."""
+def _user_errors() -> tuple[type[Exception], ...]:
+    # Imported only when an exception gets here: `nomock --version` stays light.
     from nomock_lint.catalog import CatalogError
     from nomock_lint.config import ConfigError
 
+    return ConfigError, CatalogError
+
+
+def main() -> None:
+    """Console-script entry: every usage or configuration error is one line and exit code 2."""
     try:
         cli.main(standalone_mode=False)
     except click.UsageError as exc:
         click.echo(f"nomock: error: {exc.format_message()}", err=True)
         sys.exit(EXIT_ERROR)
-    except (ConfigError, CatalogError) as exc:
+    except _user_errors() as exc:
         click.echo(f"nomock: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     except click.exceptions.Abort:

@@ -51,7 +51,9 @@ class _GitIgnores:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._root = os.path.abspath(root)
         self._cache: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._chains: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
 
     def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._cache:
@@ -64,20 +66,34 @@ class _GitIgnores:
             self._cache[directory] = spec
         return self._cache[directory]
 
+    def _chain(self, directory: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+        """The `.gitignore` files that apply in `directory`, deepest first (cached: looking
+        them up again for every file was most of a warm run)."""
+        chain = self._chains.get(directory)
+        if chain is None:
+            chain = []
+            folder = directory
+            while True:
+                spec = self._spec(Path(folder))
+                if spec is not None:
+                    chain.append((folder, spec))
+                if folder == self._root or os.path.exists(os.path.join(folder, ".git")):
+                    break
+                parent = os.path.dirname(folder)
+                if parent == folder:
+                    break
+                folder = parent
+            self._chains[directory] = chain
+        return chain
+
     def ignored(self, path: Path, is_dir: bool) -> bool:
         """Gitignore semantics: the deepest file with a matching pattern decides."""
-        path = Path(os.path.abspath(path))
-        directory = path.parent
-        chain = [directory, *directory.parents]
-        for folder in chain:
-            spec = self._spec(folder)
-            if spec is not None:
-                rel = relative(path, folder) + ("/" if is_dir else "")
-                result = spec.check_file(rel)
-                if result.include is not None:
-                    return bool(result.include)
-            if folder == self.root or (folder / ".git").exists():
-                break
+        absolute = os.path.abspath(path)
+        for folder, spec in self._chain(os.path.dirname(absolute)):
+            rel = os.path.relpath(absolute, folder).replace(os.sep, "/") + ("/" if is_dir else "")
+            result = spec.check_file(rel)
+            if result.include is not None:
+                return bool(result.include)
         return False
 
 

@@ -10,6 +10,8 @@ from nomock_lint.model import FileStatus, Report
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    if not options.color:
+        return _plain(report, options)
     from rich.console import Console
     from rich.markup import escape
 
@@ -21,6 +23,7 @@ def render(report: Report, options: RenderOptions) -> str:
         width=10_000,
         highlight=False,
         soft_wrap=True,
+        emoji=False,  # `test.py:100:5` is a location, not the :100: emoji
     )
     for f in report.findings:
         style = "bold red" if f.severity == "error" else "yellow"
@@ -31,6 +34,18 @@ def render(report: Report, options: RenderOptions) -> str:
     if not options.quiet:
         console.print(summary(report), markup=False)
     return out.getvalue()
+
+
+def _plain(report: Report, options: RenderOptions) -> str:
+    """The same text without rich (not imported): pipes, CI and editors start faster."""
+    lines = [
+        f"{f.path}:{f.span.line}:{f.span.col}: {f.rule_id} {f.message}" for f in report.findings
+    ]
+    if options.statistics:
+        lines.append(statistics(report))
+    if not options.quiet:
+        lines.append(summary(report))
+    return "".join(line + "\n" for line in lines)
 
 
 def summary(report: Report) -> str:

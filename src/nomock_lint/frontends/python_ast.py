@@ -429,7 +429,19 @@ class _Extractor:
             assert isinstance(node, ast.NamedExpr)
             self.expr(node.value)
             self.bind(node.target.id)
+        elif t is ast.Attribute or t is ast.Starred or t is ast.Await:
+            self.expr(node.value)  # type: ignore[attr-defined]
+        elif t is ast.BinOp:
+            self.expr(node.left)  # type: ignore[attr-defined]
+            self.expr(node.right)  # type: ignore[attr-defined]
+        elif t is ast.Subscript:
+            self.expr(node.value)  # type: ignore[attr-defined]
+            self.expr(node.slice)  # type: ignore[attr-defined]
+        elif t is ast.Tuple or t is ast.List or t is ast.Set:
+            for elt in node.elts:  # type: ignore[attr-defined]
+                self.expr(elt)
         else:
+            # The rarer kinds (Dict, JoinedStr, Slice, Yield, ...), generically.
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
                     self.expr(child)

@@ -70,6 +70,8 @@ class Lines:
         return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
 
     def span(self, line: int, byte_col: int, end_line: int, end_byte_col: int) -> Span:
+        if self._ascii:
+            return Span(line, byte_col + 1, end_line, end_byte_col + 1)
         return Span(
             line,
             self.char_col(line, byte_col) + 1,
