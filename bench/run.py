@@ -281,6 +281,8 @@ def measure(command: Sequence[str], cwd: Path) -> Sample:
 def _env() -> dict[str, str]:
     env = {**os.environ, "NO_COLOR": "1", "SEMGREP_ENABLE_VERSION_CHECK": "0"}
     env["SEMGREP_SEND_METRICS"] = "off"
+    # As installed for a user: bytecode is cached (some sandboxes set this to 1).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

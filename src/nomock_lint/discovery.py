@@ -6,7 +6,9 @@ Every source file given or found ends up either as a `Candidate` to check or as 
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +116,7 @@ def discover(paths: list[Path], config: Config) -> Iterator[Candidate | FileOutc
 
 
 def _classify(
-    path: Path, config: Config, gitignores: _GitIgnores, explicit: bool
+    path: Path, config: Config, gitignores: _GitIgnores, explicit: bool, top: str = ""
 ) -> Candidate | FileOutcome | None:
     rel = relative(path, config.root)
     language = language_of(rel)
@@ -124,8 +126,21 @@ def _classify(
         return FileOutcome(rel, FileStatus.SKIPPED, "excluded", language)
     if not explicit and config.respect_gitignore and gitignores.ignored(path, is_dir=False):
         return FileOutcome(rel, FileStatus.SKIPPED, "gitignored", language)
-    if path.is_symlink() and not path.exists():
-        return FileOutcome(rel, FileStatus.SKIPPED, "dangling symlink", language)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            reason = "symlink loop" if exc.errno == errno.ELOOP else "dangling symlink"
+            return FileOutcome(rel, FileStatus.SKIPPED, reason, language)
+        mode = stat.S_IFREG  # vanished or unreadable: reported as NM903 when read
+    if not stat.S_ISREG(mode):
+        # A FIFO would block the run forever; devices and sockets are not source either.
+        return FileOutcome(rel, FileStatus.SKIPPED, "not a regular file", language)
+    if top and path.is_symlink():
+        target = os.path.realpath(path)
+        if not target.startswith(top + os.sep):
+            # Followed only when passed explicitly, as for folders.
+            return FileOutcome(rel, FileStatus.SKIPPED, "symlink to outside the tree", language)
     return Candidate(path, rel, language, config.is_test(rel))
 
 
@@ -133,6 +148,7 @@ def _walk(
     top: Path, config: Config, gitignores: _GitIgnores, seen: set[str]
 ) -> Iterator[Candidate | FileOutcome]:
     visited_dirs: set[str] = set()
+    real_top = os.path.realpath(top)
     stack = [top]
     while stack:
         directory = stack.pop()
@@ -161,12 +177,11 @@ def _walk(
                     continue
                 if entry.is_symlink():
                     target = os.path.realpath(path)
-                    root = os.path.realpath(top)
-                    if not (target == root or target.startswith(root + os.sep)):
+                    if not (target == real_top or target.startswith(real_top + os.sep)):
                         continue  # outside the tree: followed only when passed explicitly
                 subdirs.append(path)
             else:
-                outcome = _classify(path, config, gitignores, explicit=False)
+                outcome = _classify(path, config, gitignores, False, real_top)
                 if outcome is None:
                     continue
                 key = os.path.abspath(path)

@@ -33,6 +33,7 @@ CheckOne = Callable[[Candidate, "Config", "Cache | None"], "FileResult"]
 MIN_FILES_FOR_POOL = 24
 MAX_CHUNK = 48
 GC_EVERY = 64
+RECURSION_LIMIT = 20_000
 
 
 def default_jobs() -> int:
@@ -64,9 +65,10 @@ def check_source_cached(
         if hit is not None:
             return hit
     try:
-        result = api.check_source(
-            data, candidate.relpath, candidate.language, candidate.is_test, config
-        )
+        with _deep_recursion():
+            result = api.check_source(
+                data, candidate.relpath, candidate.language, candidate.is_test, config
+            )
     except Exception as exc:  # a bug of ours on one file must not cost the other files
         if os.environ.get("NOMOCK_DEBUG"):
             raise
@@ -135,6 +137,22 @@ def run(
 
 
 @contextlib.contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """The same recursion limit in-process and in workers, so results never depend on --jobs.
+
+    The front-ends recurse once per nesting level; a generated file with a 3,000-term
+    concatenation is legitimate. Python-to-Python calls use no C stack since 3.11, and the
+    parser has its own depth limit (NM903 "too many nested parentheses" / "too complex").
+    """
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+@contextlib.contextmanager
 def _quiet_gc() -> Iterator[None]:
     """No cyclic GC while checking: syntax trees are acyclic and freed by reference counting,
     and the collector re-walking them cost a fifth of the parse time (measured in bench/).
@@ -161,9 +179,6 @@ def _init_worker(config: Config, cache: Cache | None, check_one: CheckOne) -> No
     _worker_state = (config, cache, check_one)
     gc.freeze()  # see _quiet_gc; a worker lives only for this run
     gc.disable()
-    # Deeply nested sources recurse deeply in the front-ends: the worker's main thread has the
-    # process's full stack, so it can afford a higher limit than the default 1000.
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
 
 
 def _check_chunk(chunk: list[Candidate]) -> list[FileResult]:

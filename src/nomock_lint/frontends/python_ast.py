@@ -47,7 +47,9 @@ def parse(text: str) -> ast.Module:
     except SyntaxError as exc:
         line, col = exc.lineno or 1, (exc.offset or 1)
         raise ParseError(f"syntax error at {line}:{col}: {exc.msg}", line, col) from exc
-    except (ValueError, MemoryError) as exc:  # null bytes; parser stack overflow
+    except MemoryError as exc:  # the parser's own stack overflowed (its message is empty)
+        raise ParseError("cannot parse: nested too deeply for the parser") from exc
+    except ValueError as exc:  # null bytes
         raise ParseError(f"cannot parse: {exc}") from exc
     except RecursionError as exc:
         raise ParseError("cannot parse: nested too deeply (recursion limit)") from exc

@@ -21,7 +21,7 @@ def decode_python(data: bytes) -> str:
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise ParseError(f"undecodable: not valid {encoding}: {_decode_reason(exc)}") from exc
+        raise _undecodable(exc, encoding) from exc
     return text.removeprefix("\ufeff")
 
 
@@ -30,14 +30,20 @@ def decode_utf8(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ParseError(f"undecodable: not valid UTF-8: {_decode_reason(exc)}") from exc
+        raise _undecodable(exc, "UTF-8") from exc
     return text.removeprefix("\ufeff")
 
 
-def _decode_reason(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
-    return str(exc)
+def _undecodable(exc: Exception, encoding: str) -> ParseError:
+    """NM903's reason, at the line and column (in characters) of the first bad byte."""
+    if not isinstance(exc, UnicodeDecodeError):
+        return ParseError(f"undecodable: not valid {encoding}: {exc}")
+    data = bytes(exc.object)
+    line_start = data.rfind(b"\n", 0, exc.start) + 1
+    line = data.count(b"\n", 0, exc.start) + 1
+    col = len(data[line_start : exc.start].decode(encoding, errors="replace")) + 1
+    reason = f"undecodable: not valid {encoding}: byte 0x{data[exc.start]:02x} at {line}:{col}"
+    return ParseError(reason, line, col)
 
 
 def has_bom(data: bytes) -> bool:
