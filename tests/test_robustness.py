@@ -40,7 +40,7 @@ def _nasty_tree(root: Path, outside: Path) -> dict[str, tuple[str, str]]:
         "invalid_utf8.py",
         b"from unittest import mock\nx = '\xff\xfe'\n",
         "unparsable",
-        "undecodable",
+        "undecodable: not valid utf-8: byte 0xff at 2:6",
     )
     put("bom.py", b"\xef\xbb\xbf" + MOCK_IMPORT.encode(), "checked")
     put("crlf.py", b"from unittest import mock\r\nx = mock.Mock()\r\n", "checked")
