@@ -62,7 +62,9 @@ class Lines:
 
     def line(self, lineno: int) -> str:
         if self._lines is None:
-            self._lines = _LINE_BREAK.split(self.text)
+            # str.split is several times faster than the regex; the same lines without `\r`.
+            text = self.text
+            self._lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
         if 1 <= lineno <= len(self._lines):
             return self._lines[lineno - 1]
         return ""
