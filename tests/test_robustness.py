@@ -157,3 +157,32 @@ def test_text_summary_names_every_skip_reason(
     for reason in ("dangling symlink", "symlink loop", "not a regular file", "too large"):
         assert reason in summary
     assert "unparsable" in summary
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'exclude = ["*a*a*a*a*a*a*a*a*a*a*a*a*a*b"]',
+        'test-paths = ["**/a/**/b/**/c/**/d"]',
+        '[per-path-ignores]\n"x*y*z*.py" = ["NM201"]',
+    ],
+)
+def test_a_glob_that_could_hang_the_run_is_a_config_error(project: Path, line: str) -> None:
+    """`*a*a*...b` is a backtracking regex: it took minutes per long path before this check."""
+    folder = project / ("a" * 40)
+    folder.mkdir()
+    (folder / ("a" * 120 + ".py")).write_text(MOCK_IMPORT)
+    (project / "nomock.toml").write_text(line + "\n")
+    result = run_nomock(["check", "--no-cache", "."], project, timeout=60)
+    assert result.returncode == 2
+    assert "too many wildcards" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_ordinary_globs_are_accepted(project: Path) -> None:
+    (project / "nomock.toml").write_text(
+        'exclude = ["**/generated/**", "*.pb.*"]\ntest-paths = ["**/*_spec.*", "it/**"]\n'
+    )
+    (project / "test_a.py").write_text(MOCK_IMPORT)
+    result = run_nomock(["check", "--no-cache", "."], project)
+    assert result.returncode == 1, result.stderr
