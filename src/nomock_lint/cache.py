@@ -62,15 +62,15 @@ class Cache:
         from nomock_lint.catalog import load_catalog
 
         self.directory = directory
-        self._prefix = hashlib.sha256()
-        for part in (code_fingerprint(), load_catalog().fingerprint, config.fingerprint()):
-            self._prefix.update(part.encode() + b"\0")
+        parts = (code_fingerprint(), load_catalog().fingerprint, config.fingerprint())
+        # Bytes, not a hash object: a Cache is pickled to spawned workers (macOS, Windows).
+        self._prefix = hashlib.sha256("\0".join(parts).encode()).digest()
         self.ready = False
         self.hits = 0
         self.writes = 0
 
     def key(self, data: bytes, relpath: str, language: str, is_test: bool) -> str:
-        digest = self._prefix.copy()
+        digest = hashlib.sha256(self._prefix)
         digest.update(f"{relpath}\0{language}\0{int(is_test)}\0".encode())
         digest.update(data)
         return digest.hexdigest()
