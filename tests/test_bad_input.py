@@ -63,5 +63,5 @@ def test_nm903_message_names_the_reason(project: Path) -> None:
     report = api.check([project], Config(root=project))
     [finding] = report.findings
     assert finding.message == (
-        "could not check this file: undecodable: not valid utf-8: byte 0xff at offset 31"
+        "could not check this file: undecodable: not valid utf-8: byte 0xff at 2:6"
     )

@@ -73,7 +73,7 @@ def test_undecodable_file_is_nm903_and_the_run_goes_on(project: Path) -> None:
     (project / "tests" / "good.test.ts").write_text("vi.fn();\n")
     result = run_nomock(["check", "."], project)
     assert result.returncode == 1, result.stderr
-    assert "tests/bad.test.ts:1:1: NM903 " in result.stdout
+    assert "tests/bad.test.ts:2:10: NM903 " in result.stdout
     assert "tests/good.test.ts:1:1: NM201 " in result.stdout
 
 

@@ -19,6 +19,7 @@ from nomock_lint.model import FileOutcome, FileStatus, Finding, Report
 
 if TYPE_CHECKING:
     from nomock_lint.baseline import Baseline
+    from nomock_lint.cache import Cache
 
 Progress = Callable[[int, int], None]
 
@@ -70,7 +71,7 @@ def check_source(
     try:
         facts, text = extract_facts(data, relpath, language)
     except ParseError as exc:
-        return _unparsable(relpath, language, is_test, exc.reason, exc.line, exc.col, config)
+        return unparsable(relpath, language, is_test, exc.reason, exc.line, exc.col, config)
     ignored = config.ignored_for(relpath)
     compiled = engine.compile_rules(tuple(r for r in rules if r.id not in ignored), language)
     findings = engine.match(
@@ -93,7 +94,7 @@ def check_source(
     return FileResult(outcome, findings, suppressed)
 
 
-def _unparsable(
+def unparsable(
     relpath: str, language: str, is_test: bool, reason: str, line: int, col: int, config: Config
 ) -> FileResult:
     outcome = FileOutcome(relpath, FileStatus.UNPARSABLE, reason, language, is_test)
@@ -121,18 +122,25 @@ def _with_context(findings: list[Finding], text: str) -> list[Finding]:
     return [replace(f, context=lines.line(f.span.line).strip()) for f in findings]
 
 
-def check_file(candidate: Candidate, config: Config) -> FileResult:
+def load_file(candidate: Candidate, config: Config) -> bytes | FileResult:
+    """The file's bytes, or its outcome when it is too large or cannot be read."""
     path, rel = candidate.path, candidate.relpath
     try:
         size = path.stat().st_size
         if size > config.max_file_size:
             reason = f"too large ({size:,} bytes > max-file-size {config.max_file_size:,})"
             return FileResult(FileOutcome(rel, FileStatus.SKIPPED, reason, candidate.language))
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         reason = f"unreadable: {exc.strerror or exc}"
-        return _unparsable(rel, candidate.language, candidate.is_test, reason, 1, 1, config)
-    return check_source(data, rel, candidate.language, candidate.is_test, config)
+        return unparsable(rel, candidate.language, candidate.is_test, reason, 1, 1, config)
+
+
+def check_file(candidate: Candidate, config: Config) -> FileResult:
+    loaded = load_file(candidate, config)
+    if not isinstance(loaded, bytes):
+        return loaded
+    return check_source(loaded, candidate.relpath, candidate.language, candidate.is_test, config)
 
 
 def check(
@@ -143,12 +151,16 @@ def check(
     stdin_filename: str | None = None,
     progress: Progress | None = None,
     baseline: Baseline | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
 ) -> Report:
     """Check files and folders (or one source given as bytes) and return the report.
 
     With `stdin`, the source is checked as if it were the file `stdin_filename`: its config,
     test/production class and language come from that path, which need not exist.
     With `baseline`, findings recorded in it are left out and counted (`Report.baselined`).
+    `jobs` worker processes (default: the cores) check the files; with `cache_dir`, results
+    are cached there by content (see cache.py).
     """
     if config is None:
         first = Path(stdin_filename) if stdin is not None and stdin_filename else Path(paths[0])
@@ -162,7 +174,11 @@ def check(
         if config.is_excluded(rel):
             results.append(FileResult(FileOutcome(rel, FileStatus.SKIPPED, "excluded", language)))
         else:
-            results.append(check_source(stdin, rel, language, config.is_test(rel), config))
+            from nomock_lint import runner
+
+            candidate = Candidate(Path(name), rel, language, config.is_test(rel))
+            cache = _open_cache(cache_dir, config)
+            results.append(runner.check_source_cached(stdin, candidate, config, cache))
     else:
         candidates: list[Candidate] = []
         for item in discover([Path(p) for p in paths], config):
@@ -170,11 +186,10 @@ def check(
                 results.append(FileResult(item))
             else:
                 candidates.append(item)
-        total = len(candidates)
-        for done, candidate in enumerate(candidates, 1):
-            results.append(check_file(candidate, config))
-            if progress is not None:
-                progress(done, total)
+        from nomock_lint import runner
+
+        cache = _open_cache(cache_dir, config)
+        results += runner.run(candidates, config, jobs=jobs, cache=cache, progress=progress)
     for result in results:
         report.files.append(result.outcome)
         report.findings.extend(result.findings)
@@ -184,3 +199,11 @@ def check(
     if baseline is not None:
         baseline.apply(report)
     return report
+
+
+def _open_cache(cache_dir: Path | None, config: Config) -> Cache | None:
+    if cache_dir is None:
+        return None
+    from nomock_lint.cache import Cache
+
+    return Cache(cache_dir, config)

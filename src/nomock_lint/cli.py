@@ -69,6 +69,23 @@ def cli() -> None:
     show_default=True,
     help="SARIF automationDetails.id: the code scanning category (a trailing / is added).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes.  [default: the number of cores]",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Result cache folder.  [default: .nomock_cache in the project root]",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Check only files that differ from the git REF, plus untracked ones.",
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -83,6 +100,10 @@ def check(
     statistics: bool,
     quiet: bool,
     sarif_category: str,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    changed_since: str | None,
 ) -> None:
     """Check PATHS (default: the current folder) for mocks and test-mode branches."""
     from nomock_lint import api
@@ -106,6 +127,21 @@ def check(
         from nomock_lint.baseline import load
 
         baseline = load(baseline_file)
+    if changed_since is not None:
+        if use_stdin:
+            raise click.UsageError("--changed-since does not apply to standard input")
+        from nomock_lint.changed import GitError, changed_files
+
+        try:
+            paths = tuple(changed_files(changed_since, config.root, paths))
+        except GitError as exc:
+            raise click.UsageError(str(exc)) from None
+    if no_cache:
+        cache_dir = None
+    elif cache_dir is None:
+        from nomock_lint.cache import DEFAULT_DIR
+
+        cache_dir = config.root / DEFAULT_DIR
     stdin = sys.stdin.buffer.read() if use_stdin else None
     with _progress(enabled=not quiet and output_format == "text") as progress:
         report = api.check(
@@ -115,6 +151,8 @@ def check(
             stdin_filename=stdin_filename,
             progress=progress,
             baseline=baseline,
+            jobs=jobs,
+            cache_dir=cache_dir,
         )
     render = renderers().get(output_format)
     if render is None:
@@ -263,17 +301,22 @@ def lsp(debounce_ms: int | None) -> None:
     serve(debounce_ms)
 
 
-def main() -> None:
-    """Console-script entry: every usage or configuration error is one line and exit code 2."""
+def _user_errors() -> tuple[type[Exception], ...]:
+    # Imported only when an exception gets here: `nomock --version` stays light.
     from nomock_lint.catalog import CatalogError
     from nomock_lint.config import ConfigError
 
+    return ConfigError, CatalogError
+
+
+def main() -> None:
+    """Console-script entry: every usage or configuration error is one line and exit code 2."""
     try:
         cli.main(standalone_mode=False)
     except click.UsageError as exc:
         click.echo(f"nomock: error: {exc.format_message()}", err=True)
         sys.exit(EXIT_ERROR)
-    except (ConfigError, CatalogError) as exc:
+    except _user_errors() as exc:
         click.echo(f"nomock: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     except click.exceptions.Abort:

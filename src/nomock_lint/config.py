@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -243,6 +244,14 @@ def parse_table(table: dict[str, Any], root: Path, source: Path | None) -> Confi
             _validate_rule_ids(ids, f"per-path-ignores.{glob}")
         for rule_id, _level in config.severity:
             _validate_rule_ids([rule_id], f"severity.{rule_id}")
+        for key, globs in (
+            ("exclude", config.exclude),
+            ("extend-exclude", config.extend_exclude),
+            ("test-paths", config.test_paths),
+            ("per-path-ignores", tuple(glob for glob, _ in config.per_path_ignores)),
+        ):
+            for glob in globs:
+                _validate_glob(glob, key)
     except ConfigError as exc:
         raise ConfigError(f"{where}{exc}") from None
     return config
@@ -254,6 +263,23 @@ def _shown(path: Path) -> str:
         return path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+MAX_STARS_PER_SEGMENT = 2
+MAX_DEEP_WILDCARDS = 3
+
+
+def _validate_glob(glob: str, key: str) -> None:
+    """Globs become backtracking regexes: `*a*a*a*a*b` takes seconds per path and a run would
+    never end. Two `*` per path segment and three `**` cover real patterns (`*.test.*`)."""
+    segments = [s for s in glob.strip("/").split("/") if s]
+    deep = sum(1 for s in segments if s == "**")
+    stars = max((len(re.findall(r"\*+", s)) for s in segments if s != "**"), default=0)
+    if stars > MAX_STARS_PER_SEGMENT or deep > MAX_DEEP_WILDCARDS:
+        raise ConfigError(
+            f"`{key}`: glob `{glob}` has too many wildcards (at most "
+            f"{MAX_STARS_PER_SEGMENT} `*` per path segment and {MAX_DEEP_WILDCARDS} `**`)"
+        )
 
 
 def _convert(key: str, value: Any) -> Any:

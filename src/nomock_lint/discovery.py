@@ -6,7 +6,9 @@ Every source file given or found ends up either as a `Candidate` to check or as 
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +53,9 @@ class _GitIgnores:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._root = os.path.abspath(root)
         self._cache: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._chains: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
 
     def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._cache:
@@ -64,25 +68,39 @@ class _GitIgnores:
             self._cache[directory] = spec
         return self._cache[directory]
 
-    def ignored(self, path: Path, is_dir: bool, floor: Path | None = None) -> bool:
+    def _chain(self, directory: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+        """The `.gitignore` files that apply in `directory`, deepest first (cached: looking
+        them up again for every file was most of a warm run)."""
+        chain = self._chains.get(directory)
+        if chain is None:
+            chain = []
+            folder = directory
+            while True:
+                spec = self._spec(Path(folder))
+                if spec is not None:
+                    chain.append((folder, spec))
+                if folder == self._root or os.path.exists(os.path.join(folder, ".git")):
+                    break
+                parent = os.path.dirname(folder)
+                if parent == folder:
+                    break
+                folder = parent
+            self._chains[directory] = chain
+        return chain
+
+    def ignored(self, path: Path, is_dir: bool, floor: str | None = None) -> bool:
         """Gitignore semantics: the deepest file with a matching pattern decides.
 
-        `floor` stops the search for `.gitignore` files at that folder (inclusive).
+        With `floor`, only `.gitignore` files in that folder or below it count.
         """
-        path = Path(os.path.abspath(path))
-        directory = path.parent
-        chain = [directory, *directory.parents]
-        for folder in chain:
-            if floor is not None and len(folder.parts) < len(floor.parts):
+        absolute = os.path.abspath(path)
+        for folder, spec in self._chain(os.path.dirname(absolute)):
+            if floor is not None and not (folder == floor or folder.startswith(floor + os.sep)):
                 break
-            spec = self._spec(folder)
-            if spec is not None:
-                rel = relative(path, folder) + ("/" if is_dir else "")
-                result = spec.check_file(rel)
-                if result.include is not None:
-                    return bool(result.include)
-            if folder == self.root or (folder / ".git").exists():
-                break
+            rel = os.path.relpath(absolute, folder).replace(os.sep, "/") + ("/" if is_dir else "")
+            result = spec.check_file(rel)
+            if result.include is not None:
+                return bool(result.include)
         return False
 
 
@@ -107,7 +125,8 @@ def _classify(
     config: Config,
     gitignores: _GitIgnores,
     explicit: bool,
-    floor: Path | None = None,
+    top: str = "",
+    floor: str | None = None,
 ) -> Candidate | FileOutcome | None:
     rel = relative(path, config.root)
     language = language_of(rel)
@@ -117,8 +136,21 @@ def _classify(
         return FileOutcome(rel, FileStatus.SKIPPED, "excluded", language)
     if not explicit and config.respect_gitignore and gitignores.ignored(path, False, floor):
         return FileOutcome(rel, FileStatus.SKIPPED, "gitignored", language)
-    if path.is_symlink() and not path.exists():
-        return FileOutcome(rel, FileStatus.SKIPPED, "dangling symlink", language)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            reason = "symlink loop" if exc.errno == errno.ELOOP else "dangling symlink"
+            return FileOutcome(rel, FileStatus.SKIPPED, reason, language)
+        mode = stat.S_IFREG  # vanished or unreadable: reported as NM903 when read
+    if not stat.S_ISREG(mode):
+        # A FIFO would block the run forever; devices and sockets are not source either.
+        return FileOutcome(rel, FileStatus.SKIPPED, "not a regular file", language)
+    if top and path.is_symlink():
+        target = os.path.realpath(path)
+        if not target.startswith(top + os.sep):
+            # Followed only when passed explicitly, as for folders.
+            return FileOutcome(rel, FileStatus.SKIPPED, "symlink to outside the tree", language)
     return Candidate(path, rel, language, config.is_test(rel))
 
 
@@ -126,11 +158,12 @@ def _walk(
     top: Path, config: Config, gitignores: _GitIgnores, seen: set[str]
 ) -> Iterator[Candidate | FileOutcome]:
     visited_dirs: set[str] = set()
+    real_top = os.path.realpath(top)
     stack = [top]
     # A folder the user names is checked even if an enclosing repository ignores it (a tool
     # checkout under ~/.pyenv, a vendored tree): then only `.gitignore` files inside it count.
-    absolute_top = Path(os.path.abspath(top))
-    floor = absolute_top if gitignores.ignored(absolute_top, is_dir=True) else None
+    absolute_top = os.path.abspath(top)
+    floor = absolute_top if gitignores.ignored(Path(absolute_top), is_dir=True) else None
     while stack:
         directory = stack.pop()
         real = os.path.realpath(directory)
@@ -158,12 +191,11 @@ def _walk(
                     continue
                 if entry.is_symlink():
                     target = os.path.realpath(path)
-                    root = os.path.realpath(top)
-                    if not (target == root or target.startswith(root + os.sep)):
+                    if not (target == real_top or target.startswith(real_top + os.sep)):
                         continue  # outside the tree: followed only when passed explicitly
                 subdirs.append(path)
             else:
-                outcome = _classify(path, config, gitignores, explicit=False, floor=floor)
+                outcome = _classify(path, config, gitignores, False, real_top, floor)
                 if outcome is None:
                     continue
                 key = os.path.abspath(path)

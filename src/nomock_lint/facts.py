@@ -143,13 +143,18 @@ class Facts:
 
     def sort(self) -> None:
         """Order every list by position so that two front-ends' facts compare equal."""
-        self.imports.sort(key=lambda f: (f.span, f.module, f.name or ""))
-        self.references.sort(key=lambda f: (f.span, f.kind, f.path))
-        self.parameters.sort(key=lambda f: (f.span, f.name))
-        self.definitions.sort(key=lambda f: (f.span, f.kind, f.name))
-        self.test_mode_checks.sort(key=lambda f: (f.span, f.subject))
+        # Spans as tuples of ints: the dataclass's generated `<` was a tenth of a cold run.
+        self.imports.sort(key=lambda f: (*_pos(f.span), f.module, f.name or ""))
+        self.references.sort(key=lambda f: (*_pos(f.span), f.kind, f.path))
+        self.parameters.sort(key=lambda f: (*_pos(f.span), f.name))
+        self.definitions.sort(key=lambda f: (*_pos(f.span), f.kind, f.name))
+        self.test_mode_checks.sort(key=lambda f: (*_pos(f.span), f.subject))
         self.comments.sort(key=lambda f: (f.line, f.col))
-        self.method_calls.sort(key=lambda f: (f[1], f[0]))
+        self.method_calls.sort(key=lambda f: (*_pos(f[1]), f[0]))
+
+
+def _pos(span: Span) -> tuple[int, int, int, int]:
+    return span.line, span.col, span.end_line, span.end_col
 
 
 class ParseError(Exception):

@@ -37,6 +37,7 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 def _plain(report: Report, options: RenderOptions) -> str:
+    """The same text without rich (not imported): pipes, CI and editors start faster."""
     lines = [
         f"{f.path}:{f.span.line}:{f.span.col}: {f.rule_id} {f.message}" for f in report.findings
     ]

@@ -1,0 +1,396 @@
+#!/usr/bin/env python3
+"""Benchmark nomock against Ruff and Semgrep on real code that packages ship.
+
+    python bench/run.py                      # both corpora, 5 rounds, 3 for Semgrep
+    python bench/run.py --corpus python --rounds 3 --semgrep-rounds 1
+
+The corpus is deterministic: pinned sdists from PyPI (mock-heavy test suites included) and npm
+tarballs of large TypeScript packages, downloaded with pip and npm into bench/.cache/ once.
+Only source files are kept, in sorted order, under the same relative paths; folder names that
+any of the three tools skips by default (dist, build, node_modules, ...) get a trailing `_`,
+files above nomock's max-file-size are left out, and an empty .semgrepignore replaces Semgrep's
+default ignore list, so that every tool sees the same files.
+
+Each command runs `--rounds` times; the table shows medians of wall time, CPU time (user +
+system of the process and its workers) and peak memory (resident set of the whole process tree,
+sampled every 10 ms). Ruff runs with a banned-api list of the catalog's Python modules (TID251),
+Semgrep offline with rules generated from the catalog (imports and calls: NM101, NM102, NM201,
+NM202, NM203), both with their caches off. Timings come from here, never from the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+
+PYTHON_SDISTS = ("moto==5.0.24", "botocore==1.35.90")
+NPM_PACKAGES = (
+    "rxjs@7.8.1",
+    "typeorm@0.3.20",
+    "@angular/core@19.0.5",
+    "sinon@19.0.2",
+    "@aws-sdk/client-s3@3.716.0",
+    "@types/node@22.10.2",
+)
+PY_SUFFIXES = (".py",)
+JS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+# Folder names that nomock, Ruff or Semgrep skip by default.
+SKIPPED_BY_SOME_TOOL = frozenset(
+    {
+        ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytest_cache",
+        ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "__pycache__", "_build",
+        "buck-out", "build", "dist", "node_modules", "site-packages", "venv", "bower_components",
+        ".next", ".nuxt", ".svelte-kit", "coverage", ".nomock_cache", "vendor", "test", "tests",
+    }
+)  # fmt: skip
+MAX_FILE_SIZE = 4 * 1024 * 1024
+
+
+# -- corpus ---------------------------------------------------------------------------------
+
+
+def _download_python(into: Path) -> list[Path]:
+    into.mkdir(parents=True, exist_ok=True)
+    have = sorted(into.glob("*.tar.gz"))
+    if len(have) < len(PYTHON_SDISTS):
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-binary", ":all:", "--no-deps",
+             "-d", str(into), *PYTHON_SDISTS],
+            check=True,
+        )  # fmt: skip
+        have = sorted(into.glob("*.tar.gz"))
+    return have
+
+
+def _download_npm(into: Path) -> list[Path]:
+    into.mkdir(parents=True, exist_ok=True)
+    have = sorted(into.glob("*.tgz"))
+    if len(have) < len(NPM_PACKAGES):
+        npm = shutil.which("npm")
+        if npm is None:
+            raise SystemExit("npm is needed for the TypeScript corpus (or use --corpus python)")
+        for package in NPM_PACKAGES:
+            subprocess.run([npm, "pack", "-q", package], cwd=into, check=True, capture_output=True)
+        have = sorted(into.glob("*.tgz"))
+    return have
+
+
+def _safe_parts(name: str, strip_first: bool) -> list[str] | None:
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if strip_first:
+        parts = parts[1:]
+    if not parts or any(p == ".." for p in parts):
+        return None
+    # "tests" is renamed too: Semgrep's default ignore list skips it, and an explicit
+    # test-paths entry below keeps nomock's test/production classification.
+    return [p + "_" if p in SKIPPED_BY_SOME_TOOL else p for p in parts[:-1]] + [parts[-1]]
+
+
+def build_corpus(name: str, archives: Sequence[Path], suffixes: tuple[str, ...]) -> Path:
+    root = CACHE / f"corpus-{name}"
+    stamp = root / ".complete"
+    if stamp.exists():
+        return root
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    for archive in archives:
+        top = archive.name.removesuffix(".tar.gz").removesuffix(".tgz")
+        with tarfile.open(archive) as tar:
+            for member in sorted(tar.getmembers(), key=lambda m: m.name):
+                if not member.isfile() or not member.name.endswith(suffixes):
+                    continue
+                if member.size > MAX_FILE_SIZE:
+                    continue
+                parts = _safe_parts(member.name, strip_first=True)
+                if parts is None:
+                    continue
+                target = root.joinpath(top, *parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source = tar.extractfile(member)
+                assert source is not None
+                target.write_bytes(source.read())
+    # The renamed test folders are still test folders for nomock.
+    (root / "nomock.toml").write_text(
+        'test-paths = ["test_*.py", "*_test.py", "conftest.py", "tests_/", "test_/", '
+        '"__tests__/", "__mocks__/", "*.test.*", "*.spec.*", "e2e/"]\n'
+    )
+    (root / ".semgrepignore").write_text("# empty: scan everything, as the other tools do\n")
+    stamp.write_text("")
+    return root
+
+
+def corpus_files(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.name.endswith(suffixes))
+
+
+# -- tool configurations --------------------------------------------------------------------
+
+
+def _catalog() -> list[dict[str, object]]:
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from nomock_lint.catalog import load_catalog
+
+    rules = []
+    for rule in load_catalog().rules:
+        entry: dict[str, object] = {"id": rule.id}
+        for language, m in rule.languages.items():
+            entry[language] = {"modules": list(m.modules), "calls": list(m.calls)}
+        rules.append(entry)
+    return rules
+
+
+def ruff_config(directory: Path) -> Path:
+    modules = sorted(
+        {mod for r in _catalog() for mod in r["python"]["modules"]}  # type: ignore[index]
+    )
+    lines = ["[lint]", 'select = ["TID251"]', "[lint.flake8-tidy-imports.banned-api]"]
+    lines += [f'"{m}".msg = "nomock: mocking library"' for m in modules]
+    path = directory / "ruff.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _ident_path(path: str) -> bool:
+    import re
+
+    return re.fullmatch(r"[A-Za-z_$][\w$]*(\.(\*|[A-Za-z_$][\w$]*))*", path) is not None
+
+
+def semgrep_config(directory: Path) -> Path:
+    rules = []
+    for rule in _catalog():
+        for language, semgrep_languages in (
+            ("python", ["python"]),
+            ("javascript", ["javascript", "typescript"]),
+        ):
+            table = rule[language]
+            patterns: list[str] = []
+            for module in table["modules"]:  # type: ignore[index]
+                if language == "python":
+                    if not _ident_path(module):
+                        continue
+                    patterns += [f"import {module}", f"from {module} import $X"]
+                    if "." in module:
+                        parent, last = module.rsplit(".", 1)
+                        patterns.append(f"from {parent} import {last}")
+                else:
+                    patterns += [f'import "{module}"', f'require("{module}")']
+            for call in table["calls"]:  # type: ignore[index]
+                if not _ident_path(call):
+                    continue
+                patterns.append(call.replace(".*", ".$F") + "(...)")
+            if patterns:
+                rules.append(
+                    {
+                        "id": f"{rule['id'].lower()}-{language}",  # type: ignore[union-attr]
+                        "languages": semgrep_languages,
+                        "severity": "ERROR",
+                        "message": f"{rule['id']}",
+                        "pattern-either": [{"pattern": p} for p in dict.fromkeys(patterns)],
+                    }
+                )
+    path = directory / "semgrep.json"  # JSON is YAML: no YAML library needed
+    path.write_text(json.dumps({"rules": rules}, indent=1))
+    return path
+
+
+# -- measuring ------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    peak_mb: float
+    returncode: int
+
+
+@dataclass
+class Row:
+    label: str
+    samples: list[Sample] = field(default_factory=list)
+    note: str = ""
+
+    def median(self, attr: str) -> float:
+        return statistics.median(getattr(s, attr) for s in self.samples)
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    total, stack, page = 0, [pid], os.sysconf("SC_PAGE_SIZE")
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/statm") as handle:
+                total += int(handle.read().split()[1]) * page
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    stack += [int(c) for c in handle.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measure(command: Sequence[str], cwd: Path) -> Sample:
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env()
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            done.wait(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if sys.platform == "linux":
+        sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    if sampler.is_alive():
+        sampler.join()
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-2000:]}")
+    # ru_maxrss (KiB on Linux) is the largest single process; the sampled sum covers workers.
+    peak = max(peak, usage.ru_maxrss * 1024)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peak / 2**20, process.returncode)
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "NO_COLOR": "1", "SEMGREP_ENABLE_VERSION_CHECK": "0"}
+    env["SEMGREP_SEND_METRICS"] = "off"
+    # As installed for a user: bytecode is cached (some sandboxes set this to 1).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def run_rounds(label: str, command: Sequence[str], cwd: Path, rounds: int) -> Row:
+    row = Row(label)
+    for _ in range(rounds):
+        row.samples.append(measure(command, cwd))
+    print(f"  {label:<28} {row.median('wall'):8.2f} s", file=sys.stderr, flush=True)
+    return row
+
+
+def _nomock() -> list[str]:
+    return [sys.executable, "-m", "nomock_lint"]
+
+
+def _semgrep() -> str | None:
+    return os.environ.get("SEMGREP") or shutil.which("semgrep")
+
+
+def _ruff() -> str | None:
+    return os.environ.get("RUFF") or shutil.which("ruff")
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+def bench_corpus(
+    name: str, root: Path, suffixes: tuple[str, ...], args: argparse.Namespace
+) -> None:
+    files = corpus_files(root, suffixes)
+    size = sum(p.stat().st_size for p in files)
+    lines = sum(p.read_bytes().count(b"\n") for p in files)
+    mb = size / 2**20
+    print(f"\n{name}: {len(files):,} files, {lines:,} lines, {mb:.1f} MB", file=sys.stderr)
+    work = Path(tempfile.mkdtemp(prefix="nomock-bench-"))
+    rows: list[Row] = []
+    base = [*_nomock(), "check", "-q", "--exit-zero", "--format", "json", "."]
+    rows.append(run_rounds("nomock cold", [*base, "--no-cache"], root, args.rounds))
+    warm_dir = work / "cache"
+    measure([*base, "--cache-dir", str(warm_dir)], root)  # fill the cache
+    rows.append(run_rounds("nomock warm", [*base, "--cache-dir", str(warm_dir)], root, args.rounds))
+    rows.append(
+        run_rounds("nomock cold --jobs 1", [*base, "--no-cache", "--jobs", "1"], root, args.rounds)
+    )
+    ruff = _ruff()
+    ruff_row = None
+    if ruff and name == "python":
+        command = [ruff, "check", "--no-cache", "--exit-zero", "-q",
+                   "--config", str(ruff_config(work)), "."]  # fmt: skip
+        ruff_row = run_rounds("ruff (TID251 banned-api)", command, root, args.rounds)
+        rows.append(ruff_row)
+    semgrep = _semgrep()
+    semgrep_row = None
+    if semgrep and args.semgrep_rounds > 0:
+        command = [semgrep, "scan", "--config", str(semgrep_config(work)), "--metrics=off",
+                   "--disable-version-check", "--no-git-ignore", "--quiet", "--json",
+                   "--max-target-bytes", str(MAX_FILE_SIZE), "--jobs", str(os.cpu_count() or 1),
+                   "."]  # fmt: skip
+        semgrep_row = run_rounds("semgrep (catalog rules)", command, root, args.semgrep_rounds)
+        rows.append(semgrep_row)
+    one = next((p for p in files if "test" in p.name), files[0])
+    single = [*_nomock(), "check", "-q", "--exit-zero", "--no-cache", str(one.relative_to(root))]
+    rows.append(run_rounds("nomock one file", single, root, args.rounds))
+    rows.append(run_rounds("nomock --version", [*_nomock(), "--version"], root, args.rounds))
+    shutil.rmtree(work, ignore_errors=True)
+
+    print(f"\n### {name}: {len(files):,} files, {lines:,} lines, {mb:.1f} MB "
+          f"(medians of {args.rounds} rounds; Semgrep {args.semgrep_rounds})")  # fmt: skip
+    print("| run | wall s | MB/s | CPU s | peak MB |")
+    print("|---|---:|---:|---:|---:|")
+    for row in rows:
+        wall = row.median("wall")
+        per_file = row.label in ("nomock one file", "nomock --version")
+        speed = "" if per_file else f"{mb / wall:.1f}"
+        print(f"| {row.label} | {wall:.3f} | {speed} | {row.median('cpu'):.2f} | "
+              f"{max(s.peak_mb for s in row.samples):.0f} |")  # fmt: skip
+    cold = rows[0].median("wall")
+    warm = rows[1].median("wall")
+    if ruff_row is not None:
+        ruff_wall = ruff_row.median("wall")
+        print(f"\nnomock cold / Ruff = {cold / ruff_wall:.1f}x (target <= 5); "
+              f"nomock warm / Ruff cold = {warm / ruff_wall:.2f}x (target <= 1)")  # fmt: skip
+    if semgrep_row is not None:
+        print(f"Semgrep / nomock cold = {semgrep_row.median('wall') / cold:.1f}x (target >= 20)")
+    print(f"Host: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=["python", "typescript", "all"], default="all")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--semgrep-rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    corpora: Iterator[tuple[str, Path, tuple[str, ...]]]
+
+    def corpora_to_run() -> Iterator[tuple[str, Path, tuple[str, ...]]]:
+        if args.corpus in ("python", "all"):
+            archives = _download_python(CACHE / "sdists")
+            yield "python", build_corpus("python", archives, PY_SUFFIXES), PY_SUFFIXES
+        if args.corpus in ("typescript", "all"):
+            archives = _download_npm(CACHE / "npm")
+            yield "typescript", build_corpus("typescript", archives, JS_SUFFIXES), JS_SUFFIXES
+
+    corpora = corpora_to_run()
+    print("command: python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv))
+    for name, root, suffixes in corpora:
+        bench_corpus(name, root, suffixes, args)
+
+
+if __name__ == "__main__":
+    main()

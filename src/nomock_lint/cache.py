@@ -1,0 +1,192 @@
+"""The result cache: one small JSON entry per checked file, keyed by everything that decides it.
+
+The key is a SHA-256 over nomock's own code and version, the catalog, the effective
+configuration, the file's path, language and class (test or production), and the file's bytes.
+A hit can therefore never be stale: editing the file, the configuration, the catalog or nomock
+itself changes the key. Entries are written to a temporary file and renamed into place, so
+concurrent runs only ever see whole entries (two runs writing the same key write the same
+content). A damaged or vanished entry is a miss. Entries unused for `MAX_AGE` are pruned at most
+once a day by the run that notices it.
+
+Entries are JSON, not pickle: a cache folder is data and is never executed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nomock_lint import __version__
+from nomock_lint.facts import Span
+from nomock_lint.model import FileOutcome, FileStatus, Finding
+
+if TYPE_CHECKING:
+    from nomock_lint.api import FileResult
+    from nomock_lint.config import Config
+
+DEFAULT_DIR = ".nomock_cache"
+FORMAT = 1
+MAX_AGE = 30 * 24 * 3600  # entries unused this long are pruned
+TOUCH_AFTER = 24 * 3600  # a hit refreshes an entry's age at most once a day
+PRUNE_EVERY = 24 * 3600
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by nomock.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "span")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """nomock's own source: a change to any module invalidates every entry, version bump or not."""
+    digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0{_FINDING_FIELDS}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Cache:
+    def __init__(self, directory: Path, config: Config) -> None:
+        from nomock_lint.catalog import load_catalog
+
+        self.directory = directory
+        parts = (code_fingerprint(), load_catalog().fingerprint, config.fingerprint())
+        # Bytes, not a hash object: a Cache is pickled to spawned workers (macOS, Windows).
+        self._prefix = hashlib.sha256("\0".join(parts).encode()).digest()
+        self.ready = False
+        self.hits = 0
+        self.writes = 0
+
+    def key(self, data: bytes, relpath: str, language: str, is_test: bool) -> str:
+        digest = hashlib.sha256(self._prefix)
+        digest.update(f"{relpath}\0{language}\0{int(is_test)}\0".encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / key[2:]
+
+    def get(self, key: str, relpath: str) -> FileResult | None:
+        entry = self._entry(key)
+        try:
+            with open(entry, "rb") as handle:
+                raw = handle.read()
+                age = time.time() - os.fstat(handle.fileno()).st_mtime
+            result = _load(json.loads(raw), relpath)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None  # missing, half-pruned or damaged: check the file again
+        if age > TOUCH_AFTER:
+            with contextlib.suppress(OSError):
+                os.utime(entry)
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: FileResult) -> None:
+        try:
+            self._prepare()
+            entry = self._entry(key)
+            entry.parent.mkdir(exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(json.dumps(_dump(result), separators=(",", ":")).encode())
+                os.replace(temp, entry)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+            self.writes += 1
+        except OSError:
+            pass  # a read-only or full disk costs speed, never a result
+
+    def _prepare(self) -> None:
+        if self.ready:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tag = self.directory / "CACHEDIR.TAG"
+        if not tag.exists():
+            _write_atomic(tag, _TAG)
+            _write_atomic(self.directory / ".gitignore", "# Created by nomock.\n*\n")
+        self.ready = True
+
+    def prune(self, now: float | None = None) -> int:
+        """Delete entries unused for MAX_AGE; runs at most once a day. Returns how many went."""
+        now = time.time() if now is None else now
+        stamp = self.directory / "last-prune"
+        try:
+            if now - stamp.stat().st_mtime < PRUNE_EVERY:
+                return 0
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return 0
+        removed = 0
+        try:
+            self._prepare()
+            stamp.touch()
+            shards = [d for d in self.directory.iterdir() if d.is_dir() and len(d.name) == 2]
+        except OSError:
+            return 0
+        for shard in shards:
+            with contextlib.suppress(OSError):
+                for entry in os.scandir(shard):
+                    with contextlib.suppress(OSError):
+                        stale = now - entry.stat().st_mtime > MAX_AGE
+                        # Left-over temporaries of killed runs go after an hour.
+                        orphan = (
+                            entry.name.startswith(".tmp-") and now - entry.stat().st_mtime > 3600
+                        )
+                        if stale or orphan:
+                            os.unlink(entry.path)
+                            removed += 1
+        return removed
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temp, path)
+
+
+def _dump(result: FileResult) -> dict[str, Any]:
+    o = result.outcome
+    return {
+        "s": o.status.value,
+        "r": o.reason,
+        "l": o.language,
+        "t": o.is_test,
+        "n": result.suppressed,
+        "f": [
+            [list(_span_tuple(f.span)), *(getattr(f, name) for name in _FINDING_FIELDS)]
+            for f in result.findings
+        ],
+    }
+
+
+def _span_tuple(span: Span) -> tuple[int, int, int, int]:
+    return span.line, span.col, span.end_line, span.end_col
+
+
+def _load(data: dict[str, Any], relpath: str) -> FileResult:
+    from nomock_lint.api import FileResult
+
+    outcome = FileOutcome(relpath, FileStatus(data["s"]), data["r"], data["l"], bool(data["t"]))
+    findings = []
+    for row in data["f"]:
+        values = dict(zip(_FINDING_FIELDS, row[1:], strict=True))
+        values["path"] = relpath
+        findings.append(Finding(span=Span(*row[0]), **values))
+    return FileResult(outcome, findings, int(data["n"]))

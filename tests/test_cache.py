@@ -1,0 +1,151 @@
+"""The result cache: hits never stale, safe when damaged, shared by concurrent runs, pruned."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from nomock_lint import cache as cache_module
+from nomock_lint.config import Config
+
+from .conftest import run_nomock
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_FILE = "from unittest.mock import MagicMock\n\n\ndef test_a():\n    MagicMock()\n"
+
+
+def _findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int, str]]:
+    assert result.returncode in (0, 1), result.stderr
+    document = json.loads(result.stdout)
+    return [(f["path"], f["line"], f["rule"]) for f in document["findings"]]
+
+
+def _tree(project: Path) -> None:
+    (project / "tests").mkdir()
+    (project / "tests" / "test_a.py").write_text(TEST_FILE)
+    (project / "app.py").write_text("import os\n\nDEBUG = os.environ.get('TESTING')\n")
+
+
+def _entries(directory: Path) -> list[Path]:
+    return [p for p in directory.glob("??/*") if not p.name.startswith(".tmp-")]
+
+
+def test_cache_folder_is_tagged_and_ignored(project: Path) -> None:
+    _tree(project)
+    first = run_nomock(["check", "--format", "json", "."], project)
+    folder = project / ".nomock_cache"
+    assert (
+        (folder / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert len(_entries(folder)) == 2
+    second = run_nomock(["check", "--format", "json", "."], project)
+    assert second.stdout == first.stdout
+
+
+def test_no_cache_and_cache_dir(project: Path, tmp_path_factory: object) -> None:
+    _tree(project)
+    run_nomock(["check", "--no-cache", "."], project)
+    assert not (project / ".nomock_cache").exists()
+    run_nomock(["check", "--cache-dir", "elsewhere", "."], project)
+    assert not (project / ".nomock_cache").exists()
+    assert len(_entries(project / "elsewhere")) == 2
+
+
+def test_editing_the_file_gives_fresh_results(project: Path) -> None:
+    _tree(project)
+    before = _findings(run_nomock(["check", "--format", "json", "."], project))
+    assert ("tests/test_a.py", 5, "NM201") in before
+    (project / "tests" / "test_a.py").write_text(TEST_FILE.replace("MagicMock()", "pass"))
+    after = _findings(run_nomock(["check", "--format", "json", "."], project))
+    assert ("tests/test_a.py", 5, "NM201") not in after
+    assert ("tests/test_a.py", 1, "NM101") in after
+
+
+def test_editing_the_config_gives_fresh_results(project: Path) -> None:
+    _tree(project)
+    assert ("app.py", 3, "NM401") in _findings(
+        run_nomock(["check", "--format", "json", "."], project)
+    )
+    (project / "nomock.toml").write_text('ignore = ["NM401"]\n')
+    after = _findings(run_nomock(["check", "--format", "json", "."], project))
+    assert ("app.py", 3, "NM401") not in after
+    assert ("tests/test_a.py", 5, "NM201") in after
+    (project / "nomock.toml").write_text('test-paths = ["nothing/"]\n')
+    # tests/test_a.py is now production code: the same bytes, a different class of file.
+    reclassified = _findings(run_nomock(["check", "--format", "json", "."], project))
+    assert reclassified != after
+
+
+def test_editing_the_catalog_gives_fresh_results(project: Path, tmp_path: Path) -> None:
+    """A copy of nomock with its own rules/ folder; a new module in the catalog is seen at once."""
+    install = tmp_path / "install"
+    shutil.copytree(REPO / "src" / "nomock_lint", install / "src" / "nomock_lint")
+    shutil.copytree(REPO / "rules", install / "rules")
+    work = project / "work"
+    work.mkdir()
+    (work / "test_b.py").write_text("import sqlite3_double\n")
+    env = {**os.environ, "PYTHONPATH": str(install / "src")}
+    command = [sys.executable, "-m", "nomock_lint", "check", "--format", "json", "."]
+
+    def findings() -> list[tuple[str, int, str]]:
+        result = subprocess.run(command, cwd=work, capture_output=True, text=True, env=env)
+        return _findings(result)
+
+    assert findings() == []
+    rule = install / "rules" / "NM101.toml"
+    text = rule.read_text()
+    assert 'modules = ["unittest.mock",' in text
+    rule.write_text(
+        text.replace('modules = ["unittest.mock",', 'modules = ["sqlite3_double", "unittest.mock",')
+    )
+    assert findings() == [("work/test_b.py", 1, "NM101")]
+
+
+def test_damaged_entries_are_misses(project: Path) -> None:
+    _tree(project)
+    first = run_nomock(["check", "--format", "json", "."], project)
+    for entry in _entries(project / ".nomock_cache"):
+        entry.write_bytes(b'{"s": "checked", "f": [[1, 2')
+    second = run_nomock(["check", "--format", "json", "."], project)
+    assert second.stdout == first.stdout
+
+
+def test_concurrent_runs_agree(project: Path) -> None:
+    for i in range(40):
+        (project / f"test_{i}.py").write_text(TEST_FILE * (1 + i % 3))
+    env = {**os.environ, "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "nomock_lint", "check", "--format", "json", "."]
+    runs = [
+        subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, text=True, env=env)
+        for _ in range(4)
+    ]
+    outputs = {run.communicate(timeout=120)[0] for run in runs}
+    assert len(outputs) == 1
+    again = run_nomock(["check", "--format", "json", "."], project)
+    assert again.stdout in outputs
+    assert len(json.loads(again.stdout)["findings"]) > 40
+
+
+def test_prune_removes_old_entries_once_a_day(tmp_path: Path) -> None:
+    from nomock_lint.api import FileResult
+    from nomock_lint.model import FileOutcome, FileStatus
+
+    cache = cache_module.Cache(tmp_path / "c", Config(root=tmp_path))
+    result = FileResult(FileOutcome("a.py", FileStatus.CHECKED, "", "python", False))
+    key = cache.key(b"x = 1\n", "a.py", "python", False)
+    cache.put(key, result)
+    assert cache.get(key, "a.py") == result
+    assert cache.prune() == 0  # fresh entries stay
+    entry = next((tmp_path / "c").glob("??/*"))
+    os.utime(entry, (0, 0))  # unused since 1970
+    assert cache.prune() == 0  # pruned today already: no second walk
+    os.utime(tmp_path / "c" / "last-prune", (0, 0))
+    assert cache.prune() == 1
+    assert cache.get(key, "a.py") is None

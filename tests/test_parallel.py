@@ -1,0 +1,68 @@
+"""Worker processes: same report as one process; a worker that dies costs one file (NM903)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from nomock_lint import api, runner
+from nomock_lint.cache import Cache
+from nomock_lint.config import Config
+from nomock_lint.discovery import Candidate, discover
+from nomock_lint.model import FileStatus
+
+from .conftest import run_nomock
+
+TEST_FILE = (
+    "from unittest.mock import patch\n\n\n@patch('os.getcwd')\ndef test_a(getcwd):\n    pass\n"
+)
+
+
+def _tree(project: Path, count: int = 60) -> None:
+    (project / "tests").mkdir()
+    for i in range(count):
+        body = TEST_FILE if i % 3 else "def test_ok():\n    assert True\n"
+        (project / "tests" / f"test_{i:03}.py").write_text(body * (1 + i % 4))
+
+
+def test_jobs_give_the_same_report_as_one_process(project: Path) -> None:
+    _tree(project)
+    one = run_nomock(["check", "--no-cache", "--jobs", "1", "--format", "json", "."], project)
+    two = run_nomock(["check", "--no-cache", "--jobs", "2", "--format", "json", "."], project)
+    assert one.returncode == two.returncode == 1, two.stderr
+    assert one.stdout == two.stdout
+
+
+def _dies_on_test_007(candidate: Candidate, config: Config, cache: Cache | None) -> api.FileResult:
+    """A check that kills its worker process on one file, as a crash in C code would."""
+    if candidate.relpath.endswith("test_007.py"):
+        os._exit(70)
+    return runner.check_cached(candidate, config, cache)
+
+
+def test_a_dead_worker_costs_one_file(project: Path) -> None:
+    _tree(project)
+    config = Config(root=project)
+    candidates = [c for c in discover([project], config) if isinstance(c, Candidate)]
+    results = runner.run(candidates, config, jobs=2, check_one=_dies_on_test_007)
+    by_path = {r.outcome.path: r for r in results}
+    assert sorted(by_path) == sorted(c.relpath for c in candidates)
+    dead = by_path["tests/test_007.py"]
+    assert dead.outcome.status is FileStatus.UNPARSABLE
+    assert "worker process died" in dead.outcome.reason
+    assert [f.rule_id for f in dead.findings] == ["NM903"]
+    expected = runner.run(candidates, config, jobs=1)
+    for result in expected:
+        if result.outcome.path != "tests/test_007.py":
+            assert by_path[result.outcome.path] == result
+
+
+def test_chunks_cover_every_file_once(project: Path) -> None:
+    _tree(project, count=101)
+    config = Config(root=project)
+    candidates = [c for c in discover([project], config) if isinstance(c, Candidate)]
+    chunks = runner.chunked(candidates, 2)
+    flat = [c for chunk in chunks for c in chunk]
+    assert sorted(c.relpath for c in flat) == sorted(c.relpath for c in candidates)
+    assert max(len(chunk) for chunk in chunks) <= runner.MAX_CHUNK
+    assert len(chunks[-1]) == 1  # the tail is fine-grained, so no worker idles at the end
