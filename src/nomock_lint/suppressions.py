@@ -18,7 +18,7 @@ from nomock_lint.model import Finding
 _DIRECTIVE = re.compile(
     r"nomock\s*:\s*(?P<kind>allow-file|allow)\b\s*(?P<ids>[A-Z0-9,\s]*?)\s*(?:--\s*(?P<reason>.*?))?\s*(?:\*/)?\s*$"
 )
-_ID = re.compile(r"NM\d{3}")
+_ID = re.compile(r"\b[A-Z]+\d+\b")  # NM201, and plugin rules' ids (X100)
 
 
 @dataclass(slots=True)

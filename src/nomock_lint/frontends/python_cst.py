@@ -37,10 +37,19 @@ def extract(text: str) -> Facts:
 
 def parse(text: str) -> ast.Module:
     """The `ast.Module` that CPython would build for `text`, via libcst's native parser."""
+    return _guarded(text, lambda: _lower(text))
+
+
+def parse_module(text: str) -> cst.Module:
+    """libcst's own tree of `text` (for plugin rules), with the same guards as `parse`."""
+    return _guarded(text, lambda: cst.parse_module(text))
+
+
+def _guarded(text: str, work: Callable[[], _T]) -> _T:
     if _bracket_depth(text) > _MAX_BRACKET_DEPTH:
         raise ParseError("cannot parse: nested too deeply (too many nested brackets)")
     try:
-        return _on_deep_stack(lambda: _lower(text))
+        return _on_deep_stack(work)
     except cst.ParserSyntaxError as exc:
         line, col = exc.raw_line, exc.raw_column + 1
         raise ParseError(f"syntax error at {line}:{col}: {exc.message}", line, col) from exc
