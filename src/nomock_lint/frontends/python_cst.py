@@ -105,6 +105,8 @@ def _on_deep_stack(work: Callable[[], _T]) -> _T:
         try:
             worker = threading.Thread(target=run, name="nomock-libcst", daemon=True)
             worker.start()
+        except RuntimeError:  # no room for such a stack here: parse on this thread instead
+            return work()
         finally:
             threading.stack_size(previous)
     worker.join()
