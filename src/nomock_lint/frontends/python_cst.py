@@ -51,8 +51,11 @@ def _guarded(text: str, work: Callable[[], _T]) -> _T:
     try:
         return _on_deep_stack(work)
     except cst.ParserSyntaxError as exc:
-        line, col = exc.raw_line, exc.raw_column + 1
-        raise ParseError(f"syntax error at {line}:{col}: {exc.message}", line, col) from exc
+        # The native parser reports the position inside its message ("error at 2:6: ...").
+        where = _ERROR_AT.search(exc.message)
+        line, col = (int(where[1]), int(where[2]) + 1) if where else (exc.raw_line, 1)
+        message = _ERROR_AT.sub("", exc.message.removeprefix("parser error: "), count=1)
+        raise ParseError(f"syntax error at {line}:{col}: {message}", line, col) from exc
     except RecursionError as exc:
         raise ParseError("cannot parse: nested too deeply (recursion limit)") from exc
     except (KeyboardInterrupt, SystemExit):
@@ -73,6 +76,7 @@ def _lower(text: str) -> ast.Module:
 _MAX_BRACKET_DEPTH = 200
 _STACK_BYTES = 256 * 1024 * 1024
 _stack_lock = threading.Lock()
+_ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*")
 _BRACKETS = re.compile(r"[\[\](){}]")
 
 
