@@ -47,6 +47,15 @@ class NoPrint(PluginRule):
 RULES = [NoSleep, NoPrint]
 
 
+class Broken(PluginRule):
+    id = "ACME900"
+    name = "broken"
+    message = "x"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        raise KeyError("oops")
+
+
 class Clashing(PluginRule):
     id = "NM201"
     name = "clash"
@@ -73,12 +82,17 @@ def _install(site: Path) -> None:
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-nomock\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text(
-        "[nomock_lint.rules]\nacme = acme_nomock:RULES\nclash = acme_nomock:Clashing\n"
+        "[nomock_lint.rules]\n"
+        "acme = acme_nomock:RULES\n"
+        "clash = acme_nomock:Clashing\n"
+        "broken = acme_nomock:Broken\n"
     )
 
 
-def _run(project: Path, plugins: str | None, *args: str) -> subprocess.CompletedProcess[str]:
-    table = "[tool.nomock]\n" + (f"plugins = {plugins}\n" if plugins is not None else "")
+def _run(
+    project: Path, plugins: str | None, *args: str, extra: str = ""
+) -> subprocess.CompletedProcess[str]:
+    table = "[tool.nomock]\n" + (f"plugins = {plugins}\n" if plugins is not None else "") + extra
     (project / "pyproject.toml").write_text(table)
     env = {
         **os.environ,
@@ -140,3 +154,15 @@ def test_plugin_rule_may_not_take_a_catalog_id(acme: Path) -> None:
     result = _run(acme, '["clash"]', ".")
     assert result.returncode == 2
     assert "NM201" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_allow_list_covers_plugin_findings(acme: Path) -> None:
+    result = _run(acme, '["acme"]', ".", extra='allow = ["time.sleep"]\n')
+    assert "ACME100" not in result.stdout and "ACME200" in result.stdout
+
+
+def test_a_failing_plugin_stops_the_run_with_one_line(acme: Path) -> None:
+    result = _run(acme, '["broken"]', ".")
+    assert result.returncode == 2
+    assert "failed on" in result.stderr and "KeyError" in result.stderr
+    assert result.stderr.count("\n") == 1

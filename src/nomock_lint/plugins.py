@@ -89,6 +89,11 @@ def check(text: str, relpath: str, is_test: bool, config: Config) -> list[Findin
         wrapper.visit_batched(visitors)
     except (ParseError, RecursionError):
         return []  # the built-in rules still checked this file (or reported it as NM903)
+    except Exception as exc:  # a bug in a plugin stops the run with one line naming it
+        plugins = ", ".join(config.plugins)
+        raise ConfigError(
+            f"plugin ({plugins}) failed on {relpath}: {type(exc).__name__}: {exc}"
+        ) from exc
     allowed = config.allowed
     return [
         f
