@@ -1,4 +1,4 @@
-"""Throughput of the two Python front-ends (facts per file), in MB/s of source.
+"""Throughput of the two Python front-ends (facts per file) and of a plugin pass, in MB/s.
 
     python bench/frontends.py [FOLDER] [--limit N]
 
@@ -12,9 +12,26 @@ import sys
 import time
 from pathlib import Path
 
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
 from nomock_lint.facts import ParseError
 from nomock_lint.frontends import python_ast, python_cst
 from nomock_lint.frontends.source import decode_python
+from nomock_lint.plugins import FileContext, PluginRule
+
+
+class _CallCounter(PluginRule):
+    id, name, message = "BENCH1", "calls", "{name}"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        pass  # finds nothing: the cost of a plugin pass on a clean file
+
+
+def _plugin_pass(text: str) -> object:
+    """What `plugins.check` costs a file with no plugin finding: parse and one batched visit."""
+    wrapper = MetadataWrapper(python_cst.parse_module(text), unsafe_skip_copy=True)
+    return wrapper.visit_batched([_CallCounter(FileContext("x.py", True))])
 
 
 def main() -> None:
@@ -36,6 +53,7 @@ def main() -> None:
     for name, extract in (
         ("ast   ", lambda t: python_ast.extract_tree(python_ast.parse(t), t)),
         ("libcst", python_cst.extract),
+        ("plugin", _plugin_pass),
     ):
         failed = 0
         start = time.perf_counter()

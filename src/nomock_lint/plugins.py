@@ -58,21 +58,16 @@ class PluginRule(cst.BatchableCSTVisitor):
     message: ClassVar[str]
     severity: ClassVar[str] = "warning"
     scope: ClassVar[str] = "all"
-    METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()
         self.context = context
-        self.findings: list[Finding] = []
+        self.reports: list[tuple[cst.CSTNode, str, str]] = []
 
     def report(self, node: cst.CSTNode, name: str = "", message: str | None = None) -> None:
         """A finding on `node`'s exact position; `name` is what matched (the allowlist sees it)."""
-        where = self.get_metadata(PositionProvider, node)
-        span = Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
         text = message if message is not None else self.message.format(name=name)
-        self.findings.append(
-            Finding(self.id, self.name, self.context.path, span, text, self.severity, name)
-        )
+        self.reports.append((node, name, text))
 
 
 def check(text: str, relpath: str, is_test: bool, config: Config) -> list[Finding]:
@@ -94,13 +89,24 @@ def check(text: str, relpath: str, is_test: bool, config: Config) -> list[Findin
         raise ConfigError(
             f"plugin ({plugins}) failed on {relpath}: {type(exc).__name__}: {exc}"
         ) from exc
+    if not any(v.reports for v in visitors):
+        return []
+    # Positions cost a second pass over the tree as long as the parse: only files with a
+    # finding pay for it (a rule may still declare PositionProvider among its own dependencies).
+    positions = wrapper.resolve(PositionProvider)
     allowed = config.allowed
-    return [
-        f
-        for v in visitors
-        for f in v.findings
-        if not (allowed and f.name and under(f.name, allowed))
-    ]
+    findings = []
+    for v in visitors:
+        for node, name, text in v.reports:
+            if allowed and name and under(name, allowed):
+                continue
+            where = positions.get(node)
+            if where is None:
+                raise ConfigError(f"plugin rule {v.id} reported a node not in {relpath}'s tree")
+            start, end = where.start, where.end
+            span = Span(start.line, start.column + 1, end.line, end.column + 1)
+            findings.append(Finding(v.id, v.name, relpath, span, text, v.severity, name))
+    return findings
 
 
 @functools.cache
