@@ -50,7 +50,9 @@ class PluginRule(cst.BatchableCSTVisitor):
     """Base class of a plugin rule: define `visit_<Node>` methods and call `report`.
 
     `id` must not start with `NM` (the built-in catalog's prefix); `message` may use `{name}`.
-    `scope` limits the rule to "test" or "production" files ("all" by default).
+    `scope` limits the rule to "test" or "production" files ("all" by default). A rule that needs
+    libcst metadata (say `QualifiedNameProvider`) lists it in `METADATA_DEPENDENCIES` and reads
+    it with `self.get_metadata`; positions of reported nodes are resolved for it.
     """
 
     id: ClassVar[str]
