@@ -66,6 +66,8 @@ def check_source(
 ) -> FileResult:
     """Every finding in one file's bytes (no I/O: the language server calls this too)."""
     rules = config.rules
+    with_plugins = bool(config.plugins) and language == "python"
+    use_prefilter = use_prefilter and not with_plugins  # plugin rules have no trigger words
     if use_prefilter and not prefilter.may_match(data, relpath, rules, language, is_test):
         return FileResult(FileOutcome(relpath, FileStatus.CHECKED, "", language, is_test))
     try:
@@ -82,6 +84,10 @@ def check_source(
         allow=config.allowed,
         allow_modules=config.allowed_modules,
     )
+    if with_plugins:
+        from nomock_lint import plugins
+
+        findings += plugins.check(text, relpath, is_test, config)
     suppressed = 0
     if "NM901" in config.rule_ids or "NM902" in config.rule_ids or facts.comments:
         from nomock_lint import suppressions
@@ -165,6 +171,10 @@ def check(
     if config is None:
         first = Path(stdin_filename) if stdin is not None and stdin_filename else Path(paths[0])
         config = load_config(first)
+    if config.plugins:  # an unknown or broken plugin is a configuration error before any file
+        from nomock_lint import plugins
+
+        plugins.load(config.plugins)
     report = Report(root=str(config.root))
     results: list[FileResult] = []
     if stdin is not None:

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from nomock_lint.config import ConfigError
 from nomock_lint.discovery import Candidate
 
 if TYPE_CHECKING:
@@ -69,6 +70,8 @@ def check_source_cached(
             result = api.check_source(
                 data, candidate.relpath, candidate.language, candidate.is_test, config
             )
+    except ConfigError:
+        raise  # a failing plugin: the run stops with one line (the plugin is configuration)
     except Exception as exc:  # a bug of ours on one file must not cost the other files
         if os.environ.get("NOMOCK_DEBUG"):
             raise

@@ -26,7 +26,7 @@ _DIRECTIVE = re.compile(
     r"(?:^|#|//|/\*)\s*nomock\s*:\s*(?P<kind>allow-file|allow)(?![\w-])\s*(?P<ids>(?:(?!--).)*?)\s*"
     r"(?:--\s*(?P<reason>.*?))?\s*(?:\*/\s*\}?|-->)?\s*$"
 )
-_ID = re.compile(r"\bNM\d{3}\b", re.IGNORECASE)
+_ID = re.compile(r"\b[A-Z]+\d+\b", re.IGNORECASE)  # NM201, and plugin rules' ids (X100)
 
 
 def directive_in(text: str) -> re.Match[str] | None:
@@ -100,7 +100,12 @@ def _unused(s: Suppression, active: frozenset[str]) -> list[str]:
     if not s.ids:
         return ["no rule id"]
     known = load_catalog().by_id
-    return [i for i in s.ids if i not in s.used and (i in active or i not in known)]
+    # An unknown `NM` id is a typo; other ids belong to plugin rules, which may not be enabled.
+    return [
+        i
+        for i in s.ids
+        if i not in s.used and (i in active or (i not in known and i.startswith("NM")))
+    ]
 
 
 def _meta(rule_id: str, name: str, relpath: str, span: Span, config: Config) -> Finding:
