@@ -1,11 +1,15 @@
-"""Property-based tests: any input, through the whole pipeline, never raises and is stable."""
+"""Property-based tests: any input, through the whole pipeline, never raises and is stable.
+
+Every run also renders JSON and SARIF, which must parse and validate whatever the input."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
 
+import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,11 +37,21 @@ SETTINGS = settings(
 )
 
 
+@functools.cache
+def _sarif_validator() -> jsonschema.protocols.Validator:
+    schema = json.loads((ROOT / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    validator: jsonschema.protocols.Validator = jsonschema.validators.validator_for(schema)(schema)
+    return validator
+
+
 def _run(data: bytes, name: str) -> tuple[list[Finding], str]:
-    """The stdin path of api.check (config, class, language, cache-less) and the JSON output."""
+    """The stdin path of api.check (config, class, language, cache-less); valid JSON and SARIF."""
     report = api.check(stdin=data, stdin_filename=str(ROOT / name), config=CONFIG, jobs=1)
     document = renderers()["json"](report, RenderOptions())
     json.loads(document)  # valid JSON, whatever the input
+    sarif = json.loads(renderers()["sarif"](report, RenderOptions()))
+    errors = [e.message for e in _sarif_validator().iter_errors(sarif)]
+    assert errors == [], errors  # valid SARIF 2.1.0, whatever the input
     assert len(report.files) == 1
     return report.findings, document
 
