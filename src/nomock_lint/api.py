@@ -142,13 +142,6 @@ def load_file(candidate: Candidate, config: Config) -> bytes | FileResult:
         return unparsable(rel, candidate.language, candidate.is_test, reason, 1, 1, config)
 
 
-def check_file(candidate: Candidate, config: Config) -> FileResult:
-    loaded = load_file(candidate, config)
-    if not isinstance(loaded, bytes):
-        return loaded
-    return check_source(loaded, candidate.relpath, candidate.language, candidate.is_test, config)
-
-
 def check(
     paths: Sequence[str | Path] = (".",),
     config: Config | None = None,

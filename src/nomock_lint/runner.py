@@ -1,4 +1,4 @@
-"""Running `check_file` over many files: cache look-ups, then in-process or a pool of workers.
+"""Checking many files: cache look-ups, then in-process or a pool of workers.
 
 Cache hits are found in this process (reading and hashing is far cheaper than starting a
 worker), so a warm run never starts a pool. The misses go to worker processes in chunks: few
@@ -45,7 +45,7 @@ def default_jobs() -> int:
 
 
 def check_cached(candidate: Candidate, config: Config, cache: Cache | None) -> FileResult:
-    """`check_file` with the cache around it (what a worker runs for each file)."""
+    """One file read and checked, with the cache around it (what a worker runs per file)."""
     from nomock_lint import api
 
     loaded = api.load_file(candidate, config)
