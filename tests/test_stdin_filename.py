@@ -75,3 +75,15 @@ def test_stdin_filename_with_paths_is_a_usage_error(project: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("nomock: error: ")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_named_file_in_no_checked_language_is_skipped(project: Path) -> None:
+    result = run_nomock(
+        ["check", "--stdin-filename", "docs/notes.md", "-"],
+        project,
+        stdin=b"from unittest import mock\n",
+    )
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip() == (
+        "Found 0 findings in 0 files checked, 1 skipped (not a source file 1)."
+    )

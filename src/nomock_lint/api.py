@@ -41,7 +41,7 @@ def extract_facts(data: bytes, relpath: str, language: str) -> tuple[Facts, str]
         try:
             return python_ast.extract_tree(python_ast.parse(text), text), text
         except ParseError as first:
-            if "nested too deeply" in first.reason or "null bytes" in first.reason:
+            if not first.retry:
                 raise
             # Syntax newer than this interpreter (PEP 695, PEP 701 ...): libcst's parser.
             from nomock_lint.frontends import python_cst
@@ -173,8 +173,12 @@ def check(
     if stdin is not None:
         name = stdin_filename or "-"
         rel = relative(Path(name), config.root)
-        language = language_of(rel) or "python"
-        if config.is_excluded(rel):
+        # Unnamed standard input is Python, as in Ruff; a named file keeps its own language.
+        language = language_of(rel) or ("python" if stdin_filename is None else None)
+        if language is None:
+            outcome = FileOutcome(rel, FileStatus.SKIPPED, "not a source file")
+            results.append(FileResult(outcome))
+        elif config.is_excluded(rel):
             results.append(FileResult(FileOutcome(rel, FileStatus.SKIPPED, "excluded", language)))
         else:
             from nomock_lint import runner

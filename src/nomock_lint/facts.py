@@ -160,8 +160,10 @@ def _pos(span: Span) -> tuple[int, int, int, int]:
 class ParseError(Exception):
     """A file that a front-end cannot turn into facts (becomes NM903)."""
 
-    def __init__(self, reason: str, line: int = 1, col: int = 1) -> None:
+    def __init__(self, reason: str, line: int = 1, col: int = 1, *, retry: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.line = line
         self.col = col
+        # Another parser may still read the file (syntax newer than this interpreter's).
+        self.retry = retry

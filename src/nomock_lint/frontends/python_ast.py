@@ -51,7 +51,7 @@ def parse(text: str) -> ast.Module:
             return ast.parse(text)
     except SyntaxError as exc:
         line, col = exc.lineno or 1, (exc.offset or 1)
-        raise ParseError(f"syntax error at {line}:{col}: {exc.msg}", line, col) from exc
+        raise ParseError(f"syntax error at {line}:{col}: {exc.msg}", line, col, retry=True) from exc
     except MemoryError as exc:  # the parser's own stack overflowed (its message is empty)
         raise ParseError("cannot parse: nested too deeply for the parser") from exc
     except ValueError as exc:  # null bytes
