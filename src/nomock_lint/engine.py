@@ -27,6 +27,12 @@ def words(name: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(name)]
 
 
+def in_folder(relpath: str, folders: Iterable[str]) -> bool:
+    """Whether a folder on `relpath` (not the file itself) is one of `folders` (`__mocks__`)."""
+    names = set(folders)
+    return bool(names) and any(part in names for part in relpath.split("/")[:-1])
+
+
 def prefixes(qualified: str) -> Iterator[str]:
     """`a.b/c` -> `a.b/c`, `a.b`, `a`: every module boundary, longest first."""
     yield qualified
@@ -198,7 +204,7 @@ def match(
 
     for rule in rules:
         m = rule.languages[compiled.language]
-        if m.manual_mock_dirs and any(part in m.manual_mock_dirs for part in path.split("/")[:-1]):
+        if in_folder(path, m.manual_mock_dirs):
             add(rule, _FILE_START, path)
         if m.class_words or m.binding_prefixes:
             _match_names(facts, rule, m, is_test, add)

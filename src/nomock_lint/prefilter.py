@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from nomock_lint.catalog import Matchers, Rule
+from nomock_lint.engine import in_folder
 
 # Identifiers are one alternation shaped as a trie (`s(?:inon|tub)`), so that at each offset
 # the regex engine follows at most one branch per character instead of trying every word; on a
@@ -188,8 +189,7 @@ def _split_prefilter(
 
 
 def in_manual_mock_dir(relpath: str, rules: tuple[Rule, ...], language: str) -> bool:
-    dirs = {d for r in rules for d in r.languages[language].manual_mock_dirs}
-    return bool(dirs) and any(part in dirs for part in relpath.split("/")[:-1])
+    return in_folder(relpath, {d for r in rules for d in r.languages[language].manual_mock_dirs})
 
 
 def may_match(
