@@ -14,6 +14,9 @@ from .conftest import run_nomock
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = sorted((SHARED / "seeds").glob("000_*.txt")) if (SHARED / "seeds").is_dir() else []
+needs_seed = pytest.mark.skipif(
+    not SEEDS, reason=f"seed 000 not found under {SHARED} (shared/ beside the repo)"
+)
 BLOCK = re.compile(r"```typescript\n(// File: (\S+)\n.*?)```", re.S)
 
 # (path, line, rule) for every finding the seed's blocks must produce, and nothing else.
@@ -60,9 +63,7 @@ def write_blocks(seed: Path, root: Path) -> list[str]:
     return written
 
 
-@pytest.mark.skipif(
-    not SEEDS, reason=f"seed 000 not found under {SHARED} (shared/ beside the repo)"
-)
+@needs_seed
 def test_seed_000_blocks_are_flagged_exactly(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     written = write_blocks(SEEDS[0], tmp_path)
@@ -73,9 +74,7 @@ def test_seed_000_blocks_are_flagged_exactly(tmp_path: Path) -> None:
     assert all(f.rule_id != "NM903" for f in report.findings)
 
 
-@pytest.mark.skipif(
-    not SEEDS, reason=f"seed 000 not found under {SHARED} (shared/ beside the repo)"
-)
+@needs_seed
 def test_seed_000_nothing_inside_comments_or_strings(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     write_blocks(SEEDS[0], tmp_path)
@@ -87,9 +86,7 @@ def test_seed_000_nothing_inside_comments_or_strings(tmp_path: Path) -> None:
         assert code.count("'") % 2 == 0 and code.count("`") % 2 == 0, (finding, line)
 
 
-@pytest.mark.skipif(
-    not SEEDS, reason=f"seed 000 not found under {SHARED} (shared/ beside the repo)"
-)
+@needs_seed
 def test_seed_000_through_the_command_line(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     write_blocks(SEEDS[0], tmp_path)

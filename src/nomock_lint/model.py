@@ -57,4 +57,7 @@ class Report:
         return sum(1 for f in self.files if f.status is status)
 
     def skipped_reasons(self) -> Counter[str]:
-        return Counter(f.reason for f in self.files if f.status is FileStatus.SKIPPED)
+        """Skips by kind: `too large (N bytes > ...)` counts as `too large` whatever N is."""
+        return Counter(
+            f.reason.split(" (", 1)[0] for f in self.files if f.status is FileStatus.SKIPPED
+        )
