@@ -1,0 +1,115 @@
+"""The prefilter's import-dependent step: every way of assigning to an imported name's attribute
+passes it, and ordinary code that merely reads one is skipped without a parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nomock_lint import api, prefilter
+from nomock_lint.config import Config
+
+CONFIG = Config(root=Path("/project"))
+PATH = "src/app.py"  # production code: every Python rule applies
+
+# Each one overwrites an attribute of an imported module (NM203) in a different spelling.
+ASSIGNED = {
+    "plain": "import os\nos.sep = '/'\n",
+    "augmented": "import os\nos.sep += '/'\n",
+    "shifted": "import os\nos.flags <<= 1\n",
+    "annotated": "import os\nos.sep: str = '/'\n",
+    "annotated without value": "import os\nos.sep: str\n",
+    "parenthesized": "import os\n(os.sep) = '/'\n",
+    "chained": "import os\nx = os.sep = '/'\n",
+    "first of a tuple": "import os\nos.sep, x = '/', 1\n",
+    "last of a tuple": "import os\nx, os.sep = 1, '/'\n",
+    "in a list": "import os\n[x, os.sep] = 1, '/'\n",
+    "starred": "import os\nx, *os.seps = 1, 2, 3\n",
+    "after a semicolon": "import os\nx = 1; os.sep, y = '/', 2\n",
+    "after a colon": "import os\nif True: os.sep = '/'\n",
+    "for target": "import os\nfor os.sep in '/':\n    pass\n",
+    "for tuple target": "import os\nfor x, os.sep in [(1, '/')]:\n    pass\n",
+    "comprehension target": "import os\n[0 for os.sep in '/']\n",
+    "with target": "import os\nwith open('f') as os.sep:\n    pass\n",
+    "with tuple target": "import os\nwith open('f') as (x, os.sep):\n    pass\n",
+    "del": "import os\ndel os.sep\n",
+    "del of several": "import os\ndel x, os.sep\n",
+    "del across lines": "import os\ndel (\n    x,\n    os.sep,\n)\n",
+    "target list across lines": "import os\n(\n    x,\n    os.sep,\n) = 1, '/'\n",
+    "last of a target list across lines": "import os\n[\n    x,\n    os.sep  # why\n] = 1, '/'\n",
+    "after a tuple statement": "import os\nx = 1,\nos.sep, y = '/', 2\n",
+    "spaces around the dot": "import os\nos . sep = '/'\n",
+    "tab before the dot": "import os\nos\t.sep = '/'\n",
+    "continued line": "import os\nos.\\\n    sep = '/'\n",
+    "deep chain": "import os.path\nos.path.sep = '/'\n",
+    "aliased": "import os as system\nsystem.sep = '/'\n",
+    "from import": "from app import settings\nsettings.DEBUG = True\n",
+    "parenthesized from import": (
+        "from app import (\n    config,\n    settings,\n)\nsettings.DEBUG = True\n"
+    ),
+    "continued from import": "from app \\\n    import settings\nsettings.DEBUG = True\n",
+    "import after a semicolon": "x = 1; import os\nos.sep = '/'\n",
+    "import in a function": "def f():\n    import os\n    os.sep = '/'\n",
+    "setattr": "import os\nsetattr(os, 'sep', '/')\n",
+    "setattr across lines": "import os\nsetattr(  # why\n    os, 'sep', '/'\n)\n",
+    "delattr": "import os\ndelattr(os.path, 'sep')\n",
+    "setattr on a parenthesized module": "import os\nsetattr((os), 'sep', '/')\n",
+    "del spaced": "import os\ndel os .sep\n",
+    "middle of a target list after a comment": (
+        "import os\n(\n    x,  # why\n    os.sep,\n    y,\n) = 1, '/', 2\n"
+    ),
+    "after a comment line ending in a backslash": "import os\n# see \\\nos.sep = '/'\n",
+}
+
+# Reads of imported names, assignments to other names, prose: nothing to find, nothing to parse.
+SKIPPED = {
+    "call with keywords": "import os\nos.makedirs('d', exist_ok=True)\n",
+    "continued call arguments": (
+        "from django.db import models\n"
+        "class A(models.Model):\n"
+        "    b = models.ForeignKey(\n"
+        "        'B', models.CASCADE, null=True, related_name='+'\n"
+        "    )\n"
+    ),
+    "comparison": "import os\nif os.sep == '/':\n    x = 1\n",
+    "attribute of a local": "import os\nclass C:\n    def f(self):\n        self.sep = os.sep\n",
+    "prose": '"""Assign the models.\n\nurlpatterns are listed below."""\nimport models\n',
+    "comment": "import os\n# os.sep = '/' would be wrong\nx = os.sep\n",
+    "argument": "import os\nprint(os.sep, end='')\n",
+}
+
+
+def _findings(source: str, use_prefilter: bool) -> list[tuple[str, int]]:
+    result = api.check_source(
+        source.encode(), PATH, "python", False, CONFIG, use_prefilter=use_prefilter
+    )
+    return [(f.rule_id, f.span.line) for f in result.findings]
+
+
+@pytest.mark.parametrize("source", ASSIGNED.values(), ids=ASSIGNED.keys())
+def test_assigning_an_imported_attribute_passes(source: str) -> None:
+    found = _findings(source, use_prefilter=False)
+    assert any(rule == "NM203" for rule, _ in found), found
+    assert prefilter.may_match(source.encode(), PATH, CONFIG.rules, "python", False)
+    assert _findings(source, use_prefilter=True) == found
+
+
+@pytest.mark.parametrize("source", SKIPPED.values(), ids=SKIPPED.keys())
+def test_reading_an_imported_attribute_is_skipped(source: str) -> None:
+    assert _findings(source, use_prefilter=False) == []
+    assert not prefilter.may_match(source.encode(), PATH, CONFIG.rules, "python", False)
+
+
+def test_imported_names_over_approximate_the_bound_names() -> None:
+    source = b"import a.b as c, d\nfrom e import (f as g,\n    h)\nx = 1; import i\nreimport j\n"
+    names = prefilter.imported_names(source)
+    assert names is not None
+    assert {b"a", b"c", b"d", b"g", b"h", b"i"} <= names
+    assert b"j" not in names
+
+
+def test_a_non_ascii_imported_name_makes_the_file_pass() -> None:
+    source = "import módulo\nmódulo.x = 1\n".encode()
+    assert prefilter.imported_names(source) is None
+    assert prefilter.may_match(source, PATH, CONFIG.rules, "python", False)
