@@ -134,9 +134,9 @@ def test_split_prefilter_agrees_with_the_single_regex(is_test: bool) -> None:
         b"consoles.x = 1",
         b"@jest/globals",
     ]
-    for language in ("python", "javascript"):
-        single = prefilter.compile_prefilter(rules, language, is_test)
-        assert single is not None
-        for data in samples:
-            expected = single.search(data) is not None
-            assert prefilter.may_match(data, "x", rules, language, is_test) == expected, data[:60]
+    # Python's prefilter has steps that one regex cannot express (tests/test_prefilter.py).
+    single = prefilter.compile_prefilter(rules, "javascript", is_test)
+    assert single is not None
+    for data in samples:
+        expected = single.search(data) is not None
+        assert prefilter.may_match(data, "x", rules, "javascript", is_test) == expected, data[:60]

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from nomock_lint.catalog import Matchers, Rule
@@ -87,31 +87,36 @@ def _part(path: str, language: str) -> str:
     return path if language == "python" else _root(path)
 
 
-def _words(
-    m: Matchers, language: str
-) -> tuple[set[str], set[str], list[str], set[str], set[str], bool]:
-    """(identifier triggers, case-insensitive substrings, raw regexes, assigned roots, calls
-    whose first argument must be imported, whether an imported name's attribute assignment
-    matches)."""
-    idents: set[str] = set()
-    arg0_imported: set[str] = set()
-    for module in m.modules:
-        idents.add(_part(module, language))
-    for path in (*m.calls, *m.fixture_calls, *m.subscript_assign):
-        idents.add(_part(path, language))
-    for entry in m.call_arg0:
-        if language == "python" and entry.arg0_binding == "import" and entry.arg0 is None:
-            arg0_imported.add(entry.call)
-        else:
-            idents.add(_part(entry.call, language))
-    idents.update(m.fixtures)
-    idents.update(m.method_calls)
-    idents.update(a.rsplit(".", 1)[-1] for a in m.attributes)
-    if m.implements_partial:
-        idents.add("Partial")
-    insensitive = {*m.class_words, *m.binding_prefixes}
-    imported = language == "python" and m.assign_imported
-    return idents, insensitive, list(m.triggers), set(m.assign_roots), arg0_imported, imported
+@dataclass
+class _Words:
+    idents: set[str] = field(default_factory=set)  # identifiers (Python: dotted paths)
+    class_words: set[str] = field(default_factory=set)  # case-insensitive, in class names
+    binding_prefixes: set[str] = field(default_factory=set)  # case-insensitive, name starts
+    regexes: list[str] = field(default_factory=list)
+    assigned: set[str] = field(default_factory=set)  # roots assigned to (JS)
+    arg0_imported: set[str] = field(default_factory=set)  # calls whose arg0 must be imported
+    assign_imported: bool = False  # an imported name's attribute as a target (Python)
+
+    def add(self, m: Matchers, language: str) -> None:
+        for module in m.modules:
+            self.idents.add(_part(module, language))
+        for path in (*m.calls, *m.fixture_calls, *m.subscript_assign):
+            self.idents.add(_part(path, language))
+        for entry in m.call_arg0:
+            if language == "python" and entry.arg0_binding == "import" and entry.arg0 is None:
+                self.arg0_imported.add(entry.call)
+            else:
+                self.idents.add(_part(entry.call, language))
+        self.idents.update(m.fixtures)
+        self.idents.update(m.method_calls)
+        self.idents.update(a.rsplit(".", 1)[-1] for a in m.attributes)
+        if m.implements_partial:
+            self.idents.add("Partial")
+        self.class_words.update(m.class_words)
+        self.binding_prefixes.update(m.binding_prefixes)
+        self.regexes += m.triggers
+        self.assigned.update(m.assign_roots)
+        self.assign_imported = self.assign_imported or (language == "python" and m.assign_imported)
 
 
 # A regex that opens with a lookbehind or `\b` gets no literal-prefix scan from `re`: it is
@@ -167,6 +172,9 @@ def _compile_regex(regex: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes] | N
 class _Triggers:
     parts: list[str]  # regex alternatives
     insensitive: tuple[str, ...]  # case-insensitive words
+    # Python: where a case-insensitive word can make a finding (a class or def name, the
+    # start of a name), checked only in files that contain one of the words.
+    names: re.Pattern[bytes] | None
     arg0_imported: frozenset[str]  # calls whose first argument must be an imported name
     assign_imported: bool  # an imported name's attribute as an assignment / del target
 
@@ -174,51 +182,63 @@ class _Triggers:
 @functools.lru_cache(maxsize=64)
 def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Triggers:
     """The words, regexes and import-dependent checks of the active rules."""
-    idents: set[str] = set()
-    insensitive: set[str] = set()
-    regexes: list[str] = []
-    assigned: set[str] = set()
-    arg0_imported: set[str] = set()
-    assign_imported = False
+    words = _Words()
     for rule in rules:
         if rule.scope == "production" and is_test:
             continue
         if rule.id in ("NM901", "NM902"):
-            idents.add("nomock")
+            words.idents.add("nomock")
             continue
         if rule.id == "NM903":
             continue  # reported for files that are parsed; see api.check_source
-        i, s, r, a, c, imported = _words(rule.languages[language], language)
-        idents |= i
-        insensitive |= s
-        regexes += r
-        assigned |= a
-        arg0_imported |= c
-        assign_imported = assign_imported or imported
+        words.add(rule.languages[language], language)
+    idents = words.idents
+    insensitive = words.class_words | words.binding_prefixes
+    names = None
     if language == "python":
-        # A path with a part that contains a case-insensitive word (`unittest.mock.patch`) is
-        # found by that word; of the others, the longest part is the likeliest to be rare.
+        # Any part of a path will do; one that holds a case-insensitive word (`mock` of
+        # `unittest.mock.patch`) is the likeliest to be rare, else the longest.
         lowered = [w.lower() for w in insensitive]
         idents = {
-            max(path.split("."), key=len)
+            max(path.split("."), key=lambda p: (any(w in p.lower() for w in lowered), len(p)))
             for path in idents
-            if not any(w in path.lower() for w in lowered)
         }
+        names = _names_pattern(words.class_words, words.binding_prefixes)
     parts = []
     if idents:
         parts.append(f"{_NOT_AFTER_WORD}{_trie(idents)}{_NOT_BEFORE_WORD}")
-    if assigned:
-        parts.append(f"{_NOT_AFTER_WORD}{_trie(assigned)}{_NOT_BEFORE_WORD}{_ASSIGNED}")
-    parts += dict.fromkeys(regexes)  # several rules share a trigger
-    return _Triggers(parts, tuple(sorted(insensitive)), frozenset(arg0_imported), assign_imported)
+    if words.assigned:
+        parts.append(f"{_NOT_AFTER_WORD}{_trie(words.assigned)}{_NOT_BEFORE_WORD}{_ASSIGNED}")
+    parts += dict.fromkeys(words.regexes)  # several rules share a trigger
+    return _Triggers(
+        parts,
+        tuple(sorted(insensitive)),
+        names,
+        frozenset(words.arg0_imported),
+        words.assign_imported,
+    )
+
+
+def _names_pattern(class_words: set[str], prefixes: set[str]) -> re.Pattern[bytes] | None:
+    """Python names that NM301 / NM302 read: a class or def name holding a class word
+    (`class RedisFake`, `def make_mock_user`), a name starting with a prefix (`mock_db`, also
+    after underscores or non-ASCII letters, which `engine.words` skips)."""
+    alternatives = []
+    if class_words:
+        words = "|".join(re.escape(w) for w in sorted(class_words))
+        alternatives.append(rf"(?:class|def)(?:\s|\\)+[^\s(:]*?(?i:{words})")
+    if prefixes:
+        words = "|".join(re.escape(w) for w in sorted(prefixes))
+        alternatives.append(rf"(?<![A-Za-z0-9])(?i:{words})")
+    return re.compile("|".join(alternatives).encode()) if alternatives else None
 
 
 @functools.lru_cache(maxsize=64)
 def compile_prefilter(
     rules: tuple[Rule, ...], language: str, is_test: bool
 ) -> re.Pattern[bytes] | None:
-    """One regex over the file's bytes, for the words and regexes only (the import-dependent
-    checks are in `may_match`); None when some active rule cannot be prefiltered."""
+    """One regex over the file's bytes: for JavaScript what `may_match` decides; for Python
+    only its words and regexes (the name and import-dependent steps are in `may_match`)."""
     found = _triggers(rules, language, is_test)
     parts = found.parts
     if found.insensitive:
@@ -485,13 +505,15 @@ def may_match(
     if in_manual_mock_dir(relpath, rules, language):
         return True
     patterns, insensitive = _split_prefilter(rules, language, is_test)
+    found = _triggers(rules, language, is_test)
     if insensitive:
         lowered = data.lower()  # ASCII only, as `(?i:...)` over bytes
-        if any(word in lowered for word in insensitive):
+        if any(word in lowered for word in insensitive) and (
+            found.names is None or found.names.search(data)
+        ):
             return True
     if any(_has_match(data, fast, full) for fast, full in patterns):
         return True
-    found = _triggers(rules, language, is_test)
     if not (found.assign_imported or found.arg0_imported):
         return False
     names = imported_names(data)
