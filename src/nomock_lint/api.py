@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from nomock_lint import engine, prefilter
 from nomock_lint.config import Config, load_config
 from nomock_lint.discovery import Candidate, discover, language_of, relative
-from nomock_lint.facts import Facts, ParseError, Span
+from nomock_lint.facts import EVERYTHING, Facts, ParseError, Span, Wanted
 from nomock_lint.model import FileOutcome, FileStatus, Finding, Report
 
 if TYPE_CHECKING:
@@ -31,15 +31,18 @@ class FileResult:
     suppressed: int = 0
 
 
-def extract_facts(data: bytes, relpath: str, language: str) -> tuple[Facts, str]:
-    """The file's facts and its decoded text, from the language's front-end."""
+def extract_facts(
+    data: bytes, relpath: str, language: str, wanted: Wanted = EVERYTHING
+) -> tuple[Facts, str]:
+    """The file's facts and its decoded text, from the language's front-end (with `wanted`,
+    only the facts that the active rules read)."""
     if language == "python":
         from nomock_lint.frontends import python_ast
         from nomock_lint.frontends.source import decode_python
 
         text = decode_python(data)
         try:
-            return python_ast.extract_tree(python_ast.parse(text), text), text
+            return python_ast.extract_tree(python_ast.parse(text), text, wanted), text
         except ParseError as first:
             if not first.retry:
                 raise
@@ -47,7 +50,7 @@ def extract_facts(data: bytes, relpath: str, language: str) -> tuple[Facts, str]
             from nomock_lint.frontends import python_cst
 
             try:
-                return python_cst.extract(text), text
+                return python_cst.extract(text, wanted), text
             except ParseError:
                 raise first from None
     from nomock_lint.frontends import javascript
@@ -70,12 +73,12 @@ def check_source(
     use_prefilter = use_prefilter and not with_plugins  # plugin rules have no trigger words
     if use_prefilter and not prefilter.may_match(data, relpath, rules, language, is_test):
         return FileResult(FileOutcome(relpath, FileStatus.CHECKED, "", language, is_test))
-    try:
-        facts, text = extract_facts(data, relpath, language)
-    except ParseError as exc:
-        return unparsable(relpath, language, is_test, exc.reason, exc.line, exc.col, config)
     ignored = config.ignored_for(relpath)
     compiled = engine.compile_rules(tuple(r for r in rules if r.id not in ignored), language)
+    try:
+        facts, text = extract_facts(data, relpath, language, compiled.wanted(is_test))
+    except ParseError as exc:
+        return unparsable(relpath, language, is_test, exc.reason, exc.line, exc.col, config)
     findings = engine.match(
         facts,
         compiled,

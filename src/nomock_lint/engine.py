@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from nomock_lint.catalog import Matchers, Rule
-from nomock_lint.facts import Binding, DefKind, Facts, Reference, RefKind, Span
+from nomock_lint.facts import Binding, DefKind, Facts, Reference, RefKind, Span, Wanted
 from nomock_lint.model import Finding
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -73,6 +73,7 @@ class CompiledRules:
     assign_imported: list[Rule] = field(default_factory=list)
     assign_roots: dict[str, Rule] = field(default_factory=dict)
     harmless: frozenset[str] = frozenset()
+    _wanted: dict[bool, Wanted] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, rules: Iterable[Rule], language: str) -> CompiledRules:
@@ -108,6 +109,27 @@ class CompiledRules:
                 self.assign_roots.setdefault(root, rule)
         self.harmless = frozenset(a for r in rules for a in r.languages[language].allow)
         return self
+
+    def wanted(self, is_test: bool) -> Wanted:
+        """The facts that `match` reads for a file of this class (see facts.Wanted)."""
+        known = self._wanted.get(is_test)
+        if known is not None:
+            return known
+        rules = [r for r in self.rules if not (r.scope == "production" and is_test)]
+        matchers = [r.languages[self.language] for r in rules]
+        param_paths = [
+            *self.fixture_calls,
+            *self.subscript_assign,
+            *(call for _, call, _, binding, _ in self.call_arg0 if binding == "param"),
+        ]
+        wanted = Wanted(
+            method_calls=any(m.method_calls for m in matchers),
+            variables=any(m.binding_prefixes for m in matchers),
+            parameters=frozenset(self.fixtures),
+            param_roots=frozenset(p.split(".", 1)[0] for p in param_paths),
+        )
+        self._wanted[is_test] = wanted
+        return wanted
 
     def module_hit(self, qualified: str, table: dict[str, _Hit]) -> _Hit | None:
         for prefix in prefixes(qualified):

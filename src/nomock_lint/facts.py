@@ -130,6 +130,20 @@ class Comment:
     own_line: bool = False  # nothing but white space before it on its line
 
 
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """Which facts the active rules read: a front-end may leave out the others, which only
+    saves time (the default, everything, is what the tests compare front-ends on)."""
+
+    method_calls: bool = True
+    variables: bool = True  # DefKind.VARIABLE definitions
+    parameters: frozenset[str] | None = None  # Parameter facts for these names only
+    param_roots: frozenset[str] | None = None  # references through these parameters only
+
+
+EVERYTHING = Wanted()
+
+
 @dataclass(slots=True)
 class Facts:
     imports: list[Import] = field(default_factory=list)

@@ -17,6 +17,7 @@ import warnings
 from io import StringIO
 
 from nomock_lint.facts import (
+    EVERYTHING,
     Binding,
     Comment,
     Definition,
@@ -29,6 +30,7 @@ from nomock_lint.facts import (
     RefKind,
     Span,
     TestModeCheck,
+    Wanted,
 )
 from nomock_lint.frontends.source import Lines, decode_python
 
@@ -65,8 +67,8 @@ def extract(data: bytes) -> Facts:
     return extract_tree(parse(text), text)
 
 
-def extract_tree(tree: ast.Module, text: str) -> Facts:
-    extractor = _Extractor(Lines(text))
+def extract_tree(tree: ast.Module, text: str, wanted: Wanted = EVERYTHING) -> Facts:
+    extractor = _Extractor(Lines(text), wanted)
     try:
         extractor.statements(tree.body)
     except RecursionError as exc:
@@ -118,9 +120,13 @@ def _str_const(node: ast.expr | None) -> str | None:
 
 
 class _Extractor:
-    def __init__(self, lines: Lines) -> None:
+    def __init__(self, lines: Lines, wanted: Wanted) -> None:
         self.lines = lines
         self.facts = Facts()
+        self.want_methods = wanted.method_calls
+        self.want_variables = wanted.variables
+        self.want_parameters = wanted.parameters
+        self.param_roots = wanted.param_roots
         self.scopes: list[dict[str, _Resolved]] = [{}]
         self.class_scope: list[bool] = [False]
 
@@ -181,6 +187,12 @@ class _Extractor:
             return False
         binding, path, spelled = resolved
         if binding is Binding.LOCAL:
+            return True
+        if (
+            binding is Binding.PARAM
+            and self.param_roots is not None
+            and spelled.partition(".")[0] not in self.param_roots
+        ):
             return True
         arg0 = arg0_binding = None
         if call is not None and call.args:
@@ -323,7 +335,8 @@ class _Extractor:
             if arg is None:
                 continue
             self.bind(arg.arg, Binding.PARAM, arg.arg)
-            self.facts.parameters.append(Parameter(arg.arg, node.name, self.span(arg)))
+            if self.want_parameters is None or arg.arg in self.want_parameters:
+                self.facts.parameters.append(Parameter(arg.arg, node.name, self.span(arg)))
         self.statements(node.body)
         self.pop()
 
@@ -357,6 +370,8 @@ class _Extractor:
             assert isinstance(node, ast.Name)
             if kind is RefKind.ASSIGN:
                 self.bind(node.id)
+                if not self.want_variables:
+                    return
                 self.facts.definitions.append(
                     Definition(
                         DefKind.VARIABLE,
@@ -411,7 +426,7 @@ class _Extractor:
             func = node.func
             if not self.reference(func, RefKind.CALL, node):
                 self.expr(func)
-            if type(func) is ast.Attribute:
+            if type(func) is ast.Attribute and self.want_methods:
                 self.facts.method_calls.append((func.attr, self.span(func)))
             self.call_arguments(node)
         elif t is ast.Name or t is ast.Constant:

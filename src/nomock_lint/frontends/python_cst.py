@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
-from nomock_lint.facts import Facts, ParseError
+from nomock_lint.facts import EVERYTHING, Facts, ParseError, Wanted
 from nomock_lint.frontends.python_ast import extract_tree
 from nomock_lint.frontends.source import Lines
 
@@ -31,8 +31,8 @@ _T = TypeVar("_T")
 _LOAD = ast.Load()
 
 
-def extract(text: str) -> Facts:
-    return extract_tree(parse(text), text)
+def extract(text: str, wanted: Wanted = EVERYTHING) -> Facts:
+    return extract_tree(parse(text), text, wanted)
 
 
 def parse(text: str) -> ast.Module:
