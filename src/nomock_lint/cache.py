@@ -43,24 +43,27 @@ if TYPE_CHECKING:
     from nomock_lint.discovery import Candidate
 
 DEFAULT_DIR = ".nomock_cache"
-FORMAT = 1
+FORMAT = 2
 MAX_AGE = 30 * 24 * 3600  # entries unused this long are pruned
 TOUCH_AFTER = 24 * 3600  # a hit refreshes an entry's age at most once a day
 PRUNE_EVERY = 24 * 3600
 RACY_NS = 3_000_000_000
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by nomock.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "span")
+# A finding is stored as the list of its fields in this order; the span as a list of four
+# numbers, the path as null (an entry's findings are all in its own file).
+_FIELDS = tuple(f.name for f in fields(Finding))
+_SPAN, _PATH = _FIELDS.index("span"), _FIELDS.index("path")
 
 
 @functools.cache
 def code_fingerprint() -> str:
     """nomock's own source: a change to any module invalidates every entry, version bump or not."""
-    digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0{_FINDING_FIELDS}".encode())
+    digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0{_FIELDS}".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
@@ -287,15 +290,16 @@ def _dump(result: FileResult) -> dict[str, Any]:
         "l": o.language,
         "t": o.is_test,
         "n": result.suppressed,
-        "f": [
-            [list(_span_tuple(f.span)), *(getattr(f, name) for name in _FINDING_FIELDS)]
-            for f in result.findings
-        ],
+        "f": [_row(f) for f in result.findings],
     }
 
 
-def _span_tuple(span: Span) -> tuple[int, int, int, int]:
-    return span.line, span.col, span.end_line, span.end_col
+def _row(finding: Finding) -> list[Any]:
+    row = [getattr(finding, name) for name in _FIELDS]
+    span = finding.span
+    row[_SPAN] = [span.line, span.col, span.end_line, span.end_col]
+    row[_PATH] = None
+    return row
 
 
 def _load(data: dict[str, Any], relpath: str) -> FileResult:
@@ -304,7 +308,10 @@ def _load(data: dict[str, Any], relpath: str) -> FileResult:
     outcome = FileOutcome(relpath, FileStatus(data["s"]), data["r"], data["l"], bool(data["t"]))
     findings = []
     for row in data["f"]:
-        values = dict(zip(_FINDING_FIELDS, row[1:], strict=True))
-        values["path"] = relpath
-        findings.append(Finding(span=Span(*row[0]), **values))
+        if len(row) != len(_FIELDS):
+            raise ValueError("not a finding")
+        values = list(row)  # the index keeps its rows as they are, to write them back
+        values[_SPAN] = Span(*values[_SPAN])
+        values[_PATH] = relpath
+        findings.append(Finding(*values))
     return FileResult(outcome, findings, int(data["n"]))

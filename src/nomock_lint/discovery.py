@@ -176,7 +176,7 @@ def _classify(
 def _walk(
     top: Path, config: Config, gitignores: _GitIgnores, seen: set[str]
 ) -> Iterator[Candidate | FileOutcome]:
-    visited_dirs: set[str] = set()
+    visited_dirs: set[tuple[int, int]] = set()
     real_top = os.path.realpath(top)
     stack = [top]
     # A folder the user names is checked even if an enclosing repository ignores it (a tool
@@ -185,11 +185,11 @@ def _walk(
     floor = absolute_top if gitignores.ignored(absolute_top, is_dir=True) else None
     while stack:
         directory = stack.pop()
-        real = os.path.realpath(directory)
-        if real in visited_dirs:
-            continue  # a symlink loop or a second link to the same folder
-        visited_dirs.add(real)
         try:
+            st = os.stat(directory)  # (device, inode) names a folder whatever the links to it
+            if (st.st_dev, st.st_ino) in visited_dirs:
+                continue  # a symlink loop or a second link to the same folder
+            visited_dirs.add((st.st_dev, st.st_ino))
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
             continue

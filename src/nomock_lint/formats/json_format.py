@@ -12,6 +12,7 @@ from nomock_lint.model import FileStatus, Finding, Report
 
 JSON_VERSION = 1
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_STR = frozenset({str})
 # Containers of scalars are encoded in C: the indentation goes into the item separator.
 _FLAT = json.JSONEncoder(ensure_ascii=False, separators=(",\n  ", ": "))
 
@@ -70,13 +71,13 @@ def dumps(value: Any, level: int = 0) -> str:
     level 0 moves to `level` by replacing each newline.
     """
     pad = "\n" + "  " * level
-    if isinstance(value, dict) and value and all(type(k) is str for k in value):
-        if all(type(v) in _SCALARS for v in value.values()):
+    if isinstance(value, dict) and value and _STR.issuperset(map(type, value)):
+        if _SCALARS.issuperset(map(type, value.values())):
             return ("{\n  " + _FLAT.encode(value)[1:-1] + "\n}").replace("\n", pad)
         items = [f"{_FLAT.encode(k)}: {dumps(v, level + 1)}" for k, v in value.items()]
         return "{" + pad + "  " + ("," + pad + "  ").join(items) + pad + "}"
     if isinstance(value, list) and value:
-        if all(type(v) in _SCALARS for v in value):
+        if _SCALARS.issuperset(map(type, value)):
             return ("[\n  " + _FLAT.encode(value)[1:-1] + "\n]").replace("\n", pad)
         items = [dumps(v, level + 1) for v in value]
         return "[" + pad + "  " + ("," + pad + "  ").join(items) + pad + "]"
