@@ -27,7 +27,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -118,6 +117,8 @@ class Cache:
             self._prepare()
             entry = self._entry(key)
             entry.parent.mkdir(exist_ok=True)
+            import tempfile  # only a run that writes pays for it
+
             fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -271,6 +272,8 @@ class StatIndex:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    import tempfile
+
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

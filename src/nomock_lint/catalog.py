@@ -238,18 +238,18 @@ def parse_rule(data: dict[str, Any], where: str) -> Rule:
 
 
 def _rule_files() -> Iterator[tuple[str, bytes]]:
+    # A package on disk is read directly: importing importlib.resources costs 5% of a run.
     here = Path(__file__).parent / "rules"
+    # Editable install or source checkout: the catalog lives at the repository root.
+    checkout = Path(__file__).resolve().parents[2] / "rules"
     if here.is_dir():
-        # A package on disk is read directly: importing importlib.resources costs 5% of a run.
         entries = [(p.name, p.read_bytes()) for p in here.glob("*.toml")]
+    elif checkout.is_dir():
+        entries = [(p.name, p.read_bytes()) for p in checkout.glob("*.toml")]
     elif (packaged := _packaged_rules()) is not None:
         entries = [(e.name, e.read_bytes()) for e in packaged.iterdir() if e.name.endswith(".toml")]
     else:
-        # Editable install or source checkout: the catalog lives at the repository root.
-        root = Path(__file__).resolve().parents[2] / "rules"
-        if not root.is_dir():
-            raise CatalogError(f"rule catalog not found (looked in the package and in {root})")
-        entries = [(p.name, p.read_bytes()) for p in root.glob("*.toml")]
+        raise CatalogError(f"rule catalog not found (looked in the package and in {checkout})")
     yield from sorted(entries)
 
 

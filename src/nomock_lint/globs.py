@@ -100,6 +100,16 @@ class GlobList:
         return self._spec.match_file(path)
 
 
+_ANY_DEPTH = "^(?:.+/)?"
+
+
 def _join(regexes: list[str]) -> re.Pattern[str]:
-    # No pattern matches nothing: an expression that never matches.
-    return re.compile("|".join(f"(?:{r})" for r in regexes) if regexes else r"(?!)")
+    """One expression for a list. Patterns that match at any depth share their prefix: the
+    engine then looks for the folder boundaries once per path, not once per pattern."""
+    if not regexes:
+        return re.compile(r"(?!)")  # an empty list matches nothing
+    anywhere = [r[len(_ANY_DEPTH) :] for r in regexes if r.startswith(_ANY_DEPTH)]
+    rest = [r for r in regexes if not r.startswith(_ANY_DEPTH)]
+    if anywhere:
+        rest.append(_ANY_DEPTH + "(?:" + "|".join(f"(?:{r})" for r in anywhere) + ")")
+    return re.compile("|".join(f"(?:{r})" for r in rest))
