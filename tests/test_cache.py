@@ -245,3 +245,27 @@ def test_concurrent_warm_runs_with_an_edit_between_agree_with_no_cache(project: 
         (project / f"test_{edit}.py").write_text("x = 1\n")
     index = next((project / ".nomock_cache").glob("index-*.json"))
     assert json.loads(index.read_bytes())["format"] == cache_module.INDEX_FORMAT
+
+
+def test_index_keeps_files_outside_the_run_and_drops_deleted_ones(project: Path) -> None:
+    from nomock_lint import runner
+
+    config = Config(root=project)
+    paths = [project / name for name in ("a.py", "b.py", "c.py")]
+    for path in paths:
+        path.write_text("x = 1\n")
+    candidates = [Candidate(path, path.name, "python", False) for path in paths]
+    cache = cache_module.Cache(project / ".nomock_cache", config)
+
+    def run(checked: list[Candidate]) -> set[str]:
+        index = cache.index(project, racy_ns=0)
+        for candidate in checked:
+            index.get(candidate)
+            index.record(runner.check_cached(candidate, config, cache))
+        index.save()
+        return set(json.loads(index.path.read_bytes())["files"])
+
+    assert run(candidates) == {"a.py", "b.py", "c.py"}
+    paths[2].unlink()
+    paths[1].write_text("y = 2\n")
+    assert run([candidates[1]]) == {"a.py", "b.py"}

@@ -47,7 +47,7 @@ MAX_AGE = 30 * 24 * 3600  # entries unused this long are pruned
 TOUCH_AFTER = 24 * 3600  # a hit refreshes an entry's age at most once a day
 PRUNE_EVERY = 24 * 3600
 RACY_NS = 3_000_000_000
-INDEX_FORMAT = 2
+INDEX_FORMAT = 1
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by nomock.\n"
@@ -86,7 +86,7 @@ class Cache:
     def index(self, root: Path, racy_ns: int = RACY_NS) -> StatIndex:
         """The stat index of the project at `root` (one file for this nomock and configuration)."""
         name = hashlib.sha256(self._prefix + os.fsencode(os.path.abspath(root))).hexdigest()
-        return StatIndex(self, self.directory / f"index-{name[:32]}.json", racy_ns)
+        return StatIndex(self, self.directory / f"index-{name[:32]}.json", root, racy_ns)
 
     def key(self, data: bytes, relpath: str, language: str, is_test: bool) -> str:
         digest = hashlib.sha256(self._prefix)
@@ -186,9 +186,10 @@ _Stat = list[int]  # size, mtime_ns, ctime_ns, inode, device
 class StatIndex:
     """Results by relative path and stat, read once and written once per run (see the top)."""
 
-    def __init__(self, cache: Cache, path: Path, racy_ns: int = RACY_NS) -> None:
+    def __init__(self, cache: Cache, path: Path, root: Path, racy_ns: int = RACY_NS) -> None:
         self.cache = cache
         self.path = path
+        self.root = root
         self.racy_ns = racy_ns
         self.started = time.time_ns()  # before any file of this run is read
         self._old, self._old_started = self._read()
@@ -243,7 +244,10 @@ class StatIndex:
             self._changed = True
 
     def save(self) -> None:
-        """Write the index if anything changed; entries of files not in this run are kept."""
+        """Write the index if anything changed. Entries of files that this run did not check
+        are kept while their file exists (they are still checked by their stat when used)."""
+        if not self._changed:
+            return
         for relpath, entry in self._old.items():
             if relpath in self._new:
                 continue
@@ -251,12 +255,9 @@ class StatIndex:
                 isinstance(entry, list)
                 and len(entry) == 6
                 and not self._racy(entry, self._old_started)
+                and os.path.lexists(self.root / relpath)
             ):
-                self._new[relpath] = entry  # still checked by its stat when next looked up
-            else:
-                self._changed = True
-        if not self._changed:
-            return
+                self._new[relpath] = entry
         document = {"format": INDEX_FORMAT, "started": self.started, "files": self._new}
         try:
             self.cache._prepare()
