@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 from nomock_lint import cache as cache_module
+from nomock_lint.api import FileResult
 from nomock_lint.config import Config
+from nomock_lint.discovery import Candidate
 
 from .conftest import run_nomock
 
@@ -149,3 +151,121 @@ def test_prune_removes_old_entries_once_a_day(tmp_path: Path) -> None:
     os.utime(tmp_path / "c" / "last-prune", (0, 0))
     assert cache.prune() == 1
     assert cache.get(key, "a.py") is None
+
+
+def _index_round(
+    root: Path, candidate: Candidate, config: Config, racy_ns: int
+) -> tuple[FileResult | None, FileResult]:
+    """One run's use of the stat index for one file: (served from the index, checked result)."""
+    from nomock_lint import runner
+
+    cache = cache_module.Cache(root / ".nomock_cache", config)
+    index = cache.index(root, racy_ns=racy_ns)
+    served = index.get(candidate)
+    result = runner.check_cached(candidate, config, cache)
+    index.record(result)
+    index.save()
+    return served, result
+
+
+def test_stat_index_serves_unchanged_files_and_rechecks_a_same_mtime_rewrite(
+    project: Path,
+) -> None:
+    path = project / "test_a.py"
+    path.write_text(TEST_FILE)
+    config = Config(root=project)
+    candidate = Candidate(path, "test_a.py", "python", True)
+    # No margin: the file's own timestamps are older than the run that records them.
+    served, first = _index_round(project, candidate, config, racy_ns=0)
+    assert served is None
+    served, again = _index_round(project, candidate, config, racy_ns=0)
+    assert served == first == again
+    # The same size, the same mtime, other content: the ctime still tells.
+    before = path.stat()
+    path.write_text(TEST_FILE.replace("MagicMock()", "print(12)  "))
+    assert path.stat().st_size == before.st_size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    served, fresh = _index_round(project, candidate, config, racy_ns=0)
+    assert served is None
+    assert [f.rule_id for f in fresh.findings] == ["NM101"]
+    assert [f.rule_id for f in first.findings] == ["NM101", "NM201"]
+
+
+def test_stat_index_does_not_trust_a_file_changed_around_its_run(project: Path) -> None:
+    path = project / "test_a.py"
+    path.write_text(TEST_FILE)
+    config = Config(root=project)
+    candidate = Candidate(path, "test_a.py", "python", True)
+    _index_round(project, candidate, config, racy_ns=cache_module.RACY_NS)
+    # Written a moment before the run that recorded it: a same-tick edit could hide behind it.
+    served, _ = _index_round(project, candidate, config, racy_ns=cache_module.RACY_NS)
+    assert served is None
+
+
+def test_same_size_same_mtime_rewrite_between_runs_is_checked_again(project: Path) -> None:
+    _tree(project)
+    target = project / "tests" / "test_a.py"
+    before = _findings(run_nomock(["check", "--format", "json", "."], project))
+    assert ("tests/test_a.py", 5, "NM201") in before
+    stat = target.stat()
+    target.write_text(TEST_FILE.replace("MagicMock()", "print(12)  "))
+    assert target.stat().st_size == stat.st_size
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = _findings(run_nomock(["check", "--format", "json", "."], project))
+    assert ("tests/test_a.py", 5, "NM201") not in after
+    assert ("tests/test_a.py", 1, "NM101") in after
+
+
+def test_damaged_index_is_ignored(project: Path) -> None:
+    _tree(project)
+    first = run_nomock(["check", "--format", "json", "."], project)
+    indexes = list((project / ".nomock_cache").glob("index-*.json"))
+    assert len(indexes) == 1
+    for damage in (b"", b"[1, 2", b'{"format": 1, "started": 0, "files": {"app.py": [1]}}'):
+        indexes[0].write_bytes(damage)
+        assert run_nomock(["check", "--format", "json", "."], project).stdout == first.stdout
+
+
+def test_concurrent_warm_runs_with_an_edit_between_agree_with_no_cache(project: Path) -> None:
+    for i in range(30):
+        (project / f"test_{i}.py").write_text(TEST_FILE * (1 + i % 3))
+    env = {**os.environ, "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "nomock_lint", "check", "--format", "json", "."]
+
+    def concurrently() -> set[str]:
+        runs = [
+            subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, text=True, env=env)
+            for _ in range(3)
+        ]
+        return {run.communicate(timeout=120)[0] for run in runs}
+
+    for edit in range(3):
+        expected = run_nomock(["check", "--no-cache", "--format", "json", "."], project).stdout
+        assert concurrently() == {expected}
+        (project / f"test_{edit}.py").write_text("x = 1\n")
+    index = next((project / ".nomock_cache").glob("index-*.json"))
+    assert json.loads(index.read_bytes())["format"] == cache_module.INDEX_FORMAT
+
+
+def test_index_keeps_files_outside_the_run_and_drops_deleted_ones(project: Path) -> None:
+    from nomock_lint import runner
+
+    config = Config(root=project)
+    paths = [project / name for name in ("a.py", "b.py", "c.py")]
+    for path in paths:
+        path.write_text("x = 1\n")
+    candidates = [Candidate(path, path.name, "python", False) for path in paths]
+    cache = cache_module.Cache(project / ".nomock_cache", config)
+
+    def run(checked: list[Candidate]) -> set[str]:
+        index = cache.index(project, racy_ns=0)
+        for candidate in checked:
+            index.get(candidate)
+            index.record(runner.check_cached(candidate, config, cache))
+        index.save()
+        return set(json.loads(index.path.read_bytes())["files"])
+
+    assert run(candidates) == {"a.py", "b.py", "c.py"}
+    paths[2].unlink()
+    paths[1].write_text("y = 2\n")
+    assert run([candidates[1]]) == {"a.py", "b.py"}

@@ -137,3 +137,20 @@ def test_syntax_error_is_nm903_and_other_files_still_checked(project: Path) -> N
     )
     assert "tests/test_ok.py:1:22: NM101" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_version_fast_path_prints_what_click_prints(project: Path) -> None:
+    import subprocess
+    import sys
+
+    from nomock_lint import __version__
+
+    fast = run_nomock(["--version"], project)
+    through_click = subprocess.run(
+        [sys.executable, "-c", "from nomock_lint.cli import main; main()", "--version"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert fast.returncode == through_click.returncode == 0
+    assert fast.stdout == through_click.stdout == f"nomock {__version__}\n"

@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nomock_lint.formats import json_format
 
 from .conftest import run_nomock
 from .test_sarif import EVERY_RULE_TREE, write_tree
@@ -50,3 +54,18 @@ def test_readme_documents_every_key() -> None:
     keys |= set(SCHEMA["properties"]["files"]["properties"])
     missing = sorted(k for k in keys if f"`{k}`" not in section)
     assert not missing, f"README.md's JSON output section does not mention {missing}"
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_dumps_is_the_standard_indented_encoding(value: object) -> None:
+    assert json_format.dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)

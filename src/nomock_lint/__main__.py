@@ -1,3 +1,3 @@
-from nomock_lint.cli import main
+from nomock_lint.entry import main
 
 main()

@@ -29,6 +29,8 @@ class FileResult:
     outcome: FileOutcome
     findings: list[Finding] = field(default_factory=list)
     suppressed: int = 0
+    # False for what must be found out again next time (an unreadable file, an internal error).
+    reusable: bool = True
 
 
 def extract_facts(
@@ -142,7 +144,9 @@ def load_file(candidate: Candidate, config: Config) -> bytes | FileResult:
         return path.read_bytes()
     except OSError as exc:
         reason = f"unreadable: {exc.strerror or exc}"
-        return unparsable(rel, candidate.language, candidate.is_test, reason, 1, 1, config)
+        result = unparsable(rel, candidate.language, candidate.is_test, reason, 1, 1, config)
+        result.reusable = False
+        return result
 
 
 def check(

@@ -1,4 +1,5 @@
-"""The result cache: one small JSON entry per checked file, keyed by everything that decides it.
+"""The result cache: one small JSON entry per checked file, keyed by everything that decides it,
+and a stat index per project that lets a run with nothing changed read neither sources nor entries.
 
 The key is a SHA-256 over nomock's own code and version, the catalog, the effective
 configuration, the file's path, language and class (test or production), and the file's bytes.
@@ -8,7 +9,15 @@ concurrent runs only ever see whole entries (two runs writing the same key write
 content). A damaged or vanished entry is a miss. Entries unused for `MAX_AGE` are pruned at most
 once a day by the run that notices it.
 
-Entries are JSON, not pickle: a cache folder is data and is never executed.
+The stat index (`StatIndex`) is one file per project root, nomock, catalog and configuration:
+each checked file's relative path, stat (size, mtime, ctime, inode, device) and result. A file
+whose stat is unchanged is served from it without being read. As in git's index, a stat says
+nothing about a change made in the same clock tick as the stat was taken, so an entry whose
+mtime or ctime is not older than the start of the run that recorded it (less `RACY_NS`, which
+covers coarse file-system clocks such as FAT's 2 s) is "racy": its file is read and hashed
+again. Rewriting a file and restoring its mtime still moves its ctime, which no program can set.
+
+Entries and the index are JSON, not pickle: a cache folder is data and is never executed.
 """
 
 from __future__ import annotations
@@ -18,7 +27,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -31,24 +39,30 @@ from nomock_lint.model import FileOutcome, FileStatus, Finding
 if TYPE_CHECKING:
     from nomock_lint.api import FileResult
     from nomock_lint.config import Config
+    from nomock_lint.discovery import Candidate
 
 DEFAULT_DIR = ".nomock_cache"
-FORMAT = 1
+FORMAT = 2
 MAX_AGE = 30 * 24 * 3600  # entries unused this long are pruned
 TOUCH_AFTER = 24 * 3600  # a hit refreshes an entry's age at most once a day
 PRUNE_EVERY = 24 * 3600
+RACY_NS = 3_000_000_000
+INDEX_FORMAT = 1
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by nomock.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "span")
+# A finding is stored as the list of its fields in this order; the span as a list of four
+# numbers, the path as null (an entry's findings are all in its own file).
+_FIELDS = tuple(f.name for f in fields(Finding))
+_SPAN, _PATH = _FIELDS.index("span"), _FIELDS.index("path")
 
 
 @functools.cache
 def code_fingerprint() -> str:
     """nomock's own source: a change to any module invalidates every entry, version bump or not."""
-    digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0{_FINDING_FIELDS}".encode())
+    digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0{_FIELDS}".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
@@ -68,6 +82,11 @@ class Cache:
         self.ready = False
         self.hits = 0
         self.writes = 0
+
+    def index(self, root: Path, racy_ns: int = RACY_NS) -> StatIndex:
+        """The stat index of the project at `root` (one file for this nomock and configuration)."""
+        name = hashlib.sha256(self._prefix + os.fsencode(os.path.abspath(root))).hexdigest()
+        return StatIndex(self, self.directory / f"index-{name[:32]}.json", root, racy_ns)
 
     def key(self, data: bytes, relpath: str, language: str, is_test: bool) -> str:
         digest = hashlib.sha256(self._prefix)
@@ -98,6 +117,8 @@ class Cache:
             self._prepare()
             entry = self._entry(key)
             entry.parent.mkdir(exist_ok=True)
+            import tempfile  # only a run that writes pays for it
+
             fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -139,6 +160,11 @@ class Cache:
             shards = [d for d in self.directory.iterdir() if d.is_dir() and len(d.name) == 2]
         except OSError:
             return 0
+        for index in self.directory.glob("index-*.json"):  # touched on use, as entries are
+            with contextlib.suppress(OSError):
+                if now - index.stat().st_mtime > MAX_AGE:
+                    index.unlink()
+                    removed += 1
         for shard in shards:
             with contextlib.suppress(OSError):
                 for entry in os.scandir(shard):
@@ -154,11 +180,110 @@ class Cache:
         return removed
 
 
+_Stat = list[int]  # size, mtime_ns, ctime_ns, inode, device
+
+
+class StatIndex:
+    """Results by relative path and stat, read once and written once per run (see the top)."""
+
+    def __init__(self, cache: Cache, path: Path, root: Path, racy_ns: int = RACY_NS) -> None:
+        self.cache = cache
+        self.path = path
+        self.root = root
+        self.racy_ns = racy_ns
+        self.started = time.time_ns()  # before any file of this run is read
+        self._old, self._old_started = self._read()
+        self._new: dict[str, list[Any]] = {}
+        self._stats: dict[str, _Stat] = {}
+        self._changed = False
+
+    def _read(self) -> tuple[dict[str, list[Any]], int]:
+        try:
+            with open(self.path, "rb") as handle:
+                data = json.loads(handle.read())
+                age = time.time() - os.fstat(handle.fileno()).st_mtime
+            files, started = data["files"], data["started"]
+            if data["format"] != INDEX_FORMAT or not isinstance(files, dict):
+                return {}, 0
+            if not isinstance(started, int):
+                return {}, 0
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}, 0  # none yet, or damaged: every file is looked up by content
+        if age > TOUCH_AFTER:
+            with contextlib.suppress(OSError):
+                os.utime(self.path)
+        return files, started
+
+    def get(self, candidate: Candidate) -> FileResult | None:
+        """The recorded result if the file's stat is unchanged and was not racy, else None.
+
+        The stat taken here is the one `record` files the file's new result under.
+        """
+        try:
+            st = os.stat(candidate.path)
+        except OSError:
+            return None
+        stat = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+        self._stats[candidate.relpath] = stat
+        entry = self._old.get(candidate.relpath)
+        if not isinstance(entry, list) or entry[:5] != stat or self._racy(stat, self._old_started):
+            return None
+        try:
+            result = _load(entry[5], candidate.relpath)
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+        self._new[candidate.relpath] = entry
+        return result
+
+    def record(self, result: FileResult) -> None:
+        """File a result of this run under the stat `get` took before the file was read."""
+        relpath = result.outcome.path
+        stat = self._stats.get(relpath)
+        if stat is not None and result.reusable:
+            self._new[relpath] = [*stat, _dump(result)]
+            self._changed = True
+
+    def save(self) -> None:
+        """Write the index if anything changed. Entries of files that this run did not check
+        are kept while their file exists (they are still checked by their stat when used)."""
+        if not self._changed:
+            return
+        for relpath, entry in self._old.items():
+            if relpath in self._new:
+                continue
+            if (
+                isinstance(entry, list)
+                and len(entry) == 6
+                and not self._racy(entry, self._old_started)
+                and os.path.lexists(self.root / relpath)
+            ):
+                self._new[relpath] = entry
+        document = {"format": INDEX_FORMAT, "started": self.started, "files": self._new}
+        try:
+            self.cache._prepare()
+            _write_atomic(self.path, json.dumps(document, separators=(",", ":")))
+        except OSError:
+            pass  # a read-only or full disk costs speed, never a result
+
+    def _racy(self, stat: list[Any], started: int) -> bool:
+        try:
+            return max(int(stat[1]), int(stat[2])) >= started - self.racy_ns
+        except (TypeError, ValueError):
+            return True  # a damaged entry: never trusted
+
+
 def _write_atomic(path: Path, text: str) -> None:
+    import tempfile
+
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def _dump(result: FileResult) -> dict[str, Any]:
@@ -169,15 +294,16 @@ def _dump(result: FileResult) -> dict[str, Any]:
         "l": o.language,
         "t": o.is_test,
         "n": result.suppressed,
-        "f": [
-            [list(_span_tuple(f.span)), *(getattr(f, name) for name in _FINDING_FIELDS)]
-            for f in result.findings
-        ],
+        "f": [_row(f) for f in result.findings],
     }
 
 
-def _span_tuple(span: Span) -> tuple[int, int, int, int]:
-    return span.line, span.col, span.end_line, span.end_col
+def _row(finding: Finding) -> list[Any]:
+    row = [getattr(finding, name) for name in _FIELDS]
+    span = finding.span
+    row[_SPAN] = [span.line, span.col, span.end_line, span.end_col]
+    row[_PATH] = None
+    return row
 
 
 def _load(data: dict[str, Any], relpath: str) -> FileResult:
@@ -186,7 +312,10 @@ def _load(data: dict[str, Any], relpath: str) -> FileResult:
     outcome = FileOutcome(relpath, FileStatus(data["s"]), data["r"], data["l"], bool(data["t"]))
     findings = []
     for row in data["f"]:
-        values = dict(zip(_FINDING_FIELDS, row[1:], strict=True))
-        values["path"] = relpath
-        findings.append(Finding(span=Span(*row[0]), **values))
+        if len(row) != len(_FIELDS):
+            raise ValueError("not a finding")
+        values = list(row)  # the index keeps its rows as they are, to write them back
+        values[_SPAN] = Span(*values[_SPAN])
+        values[_PATH] = relpath
+        findings.append(Finding(*values))
     return FileResult(outcome, findings, int(data["n"]))

@@ -8,8 +8,6 @@ the key (exit 2).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -18,9 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
 from nomock_lint.catalog import SEVERITIES, Catalog, Rule, load_catalog
+from nomock_lint.globs import GlobList
 
 CONFIG_FILES = ("nomock.toml", ".nomock.toml", "pyproject.toml")
 
@@ -115,36 +112,36 @@ class Config:
         return frozenset(self.allow_modules)
 
     @cached_property
-    def _exclude_spec(self) -> pathspec.GitIgnoreSpec:
-        return pathspec.GitIgnoreSpec.from_lines((*self.exclude, *self.extend_exclude))
+    def _exclude_globs(self) -> GlobList:
+        return GlobList((*self.exclude, *self.extend_exclude))
 
     @cached_property
-    def _test_spec(self) -> pathspec.GitIgnoreSpec:
-        return pathspec.GitIgnoreSpec.from_lines(self.test_paths)
+    def _test_globs(self) -> GlobList:
+        return GlobList(self.test_paths)
 
     @cached_property
-    def _per_path(self) -> list[tuple[pathspec.GitIgnoreSpec, frozenset[str]]]:
-        return [
-            (pathspec.GitIgnoreSpec.from_lines([glob]), frozenset(ids))
-            for glob, ids in self.per_path_ignores
-        ]
+    def _per_path(self) -> list[tuple[GlobList, frozenset[str]]]:
+        return [(GlobList([glob]), frozenset(ids)) for glob, ids in self.per_path_ignores]
 
     def is_excluded(self, relpath: str, is_dir: bool = False) -> bool:
-        return self._exclude_spec.match_file(relpath + "/" if is_dir else relpath)
+        return self._exclude_globs.matches(relpath + "/" if is_dir else relpath)
 
     def is_test(self, relpath: str) -> bool:
-        return self._test_spec.match_file(relpath)
+        return self._test_globs.matches(relpath)
 
     def ignored_for(self, relpath: str) -> frozenset[str]:
         """Rule ids that `per-path-ignores` turns off for this file."""
         ids: set[str] = set()
-        for spec, entries in self._per_path:
-            if spec.match_file(relpath):
+        for globs, entries in self._per_path:
+            if globs.matches(relpath):
                 ids.update(r for r in self.rule_ids if _chosen(r, entries))
         return frozenset(ids)
 
     def fingerprint(self) -> str:
         """Everything that can change a file's findings (the cache key's configuration part)."""
+        import hashlib
+        import json
+
         data = {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)

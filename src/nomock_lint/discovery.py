@@ -12,11 +12,13 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from nomock_lint.config import ALWAYS_SKIPPED_DIRS, Config
 from nomock_lint.model import FileOutcome, FileStatus
+
+if TYPE_CHECKING:
+    import pathspec
 
 PYTHON_SUFFIXES = frozenset({".py"})
 JS_SUFFIXES = frozenset({".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"})
@@ -49,52 +51,53 @@ def relative(path: Path, root: Path) -> str:
 
 
 class _GitIgnores:
-    """The `.gitignore` files that apply to a directory, deepest last."""
+    """The `.gitignore` files that apply to a directory, deepest first."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._root = os.path.abspath(root)
-        self._cache: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
         self._chains: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
 
-    def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
-        if directory not in self._cache:
+    def _spec(self, directory: str) -> pathspec.GitIgnoreSpec | None:
+        if directory not in self._specs:
             spec = None
             try:
-                lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
-                spec = pathspec.GitIgnoreSpec.from_lines(lines.splitlines())
+                with open(
+                    os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace"
+                ) as f:
+                    lines = f.read()
             except OSError:
                 pass
-            self._cache[directory] = spec
-        return self._cache[directory]
+            else:
+                import pathspec  # only a tree that has a `.gitignore` pays for the import
 
-    def _chain(self, directory: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
-        """The `.gitignore` files that apply in `directory`, deepest first (cached: looking
-        them up again for every file was most of a warm run)."""
+                spec = pathspec.GitIgnoreSpec.from_lines(lines.splitlines())
+            self._specs[directory] = spec
+        return self._specs[directory]
+
+    def chain(self, directory: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+        """The `.gitignore` files that apply in the absolute `directory`, deepest first, up to
+        the project root or the enclosing repository (cached per folder: looking them up again
+        for every file was most of a warm run)."""
         chain = self._chains.get(directory)
         if chain is None:
-            chain = []
-            folder = directory
-            while True:
-                spec = self._spec(Path(folder))
-                if spec is not None:
-                    chain.append((folder, spec))
-                if folder == self._root or os.path.exists(os.path.join(folder, ".git")):
-                    break
-                parent = os.path.dirname(folder)
-                if parent == folder:
-                    break
-                folder = parent
+            spec = self._spec(directory)
+            chain = [(directory, spec)] if spec is not None else []
+            parent = os.path.dirname(directory)
+            last = directory == self._root or parent == directory
+            if not last and not os.path.exists(os.path.join(directory, ".git")):
+                chain = chain + self.chain(parent)
             self._chains[directory] = chain
         return chain
 
-    def ignored(self, path: Path, is_dir: bool, floor: str | None = None) -> bool:
+    def ignored(self, path: str | Path, is_dir: bool, floor: str | None = None) -> bool:
         """Gitignore semantics: the deepest file with a matching pattern decides.
 
         With `floor`, only `.gitignore` files in that folder or below it count.
         """
         absolute = os.path.abspath(path)
-        for folder, spec in self._chain(os.path.dirname(absolute)):
+        for folder, spec in self.chain(os.path.dirname(absolute)):
             if floor is not None and not (folder == floor or folder.startswith(floor + os.sep)):
                 break
             rel = os.path.relpath(absolute, folder).replace(os.sep, "/") + ("/" if is_dir else "")
@@ -112,7 +115,7 @@ def discover(paths: list[Path], config: Config) -> Iterator[Candidate | FileOutc
         if (given.is_dir() and not given.is_symlink()) or given.is_dir():
             yield from _walk(given, config, gitignores, seen)
         else:
-            outcome = _classify(given, config, gitignores, explicit=True)
+            outcome = _classify(given, relative(given, config.root), config, gitignores, True)
             if outcome is not None:
                 key = os.path.abspath(given)
                 if key not in seen:
@@ -122,20 +125,36 @@ def discover(paths: list[Path], config: Config) -> Iterator[Candidate | FileOutc
 
 def _classify(
     path: Path,
+    rel: str,
     config: Config,
-    gitignores: _GitIgnores,
+    gitignores: _GitIgnores | None,
     explicit: bool,
     top: str = "",
     floor: str | None = None,
+    entry: os.DirEntry[str] | None = None,
 ) -> Candidate | FileOutcome | None:
-    rel = relative(path, config.root)
+    """What to do with one file; `gitignores` None when no `.gitignore` applies to it, `entry`
+    when it was found by walking (its type is then known without another system call)."""
     language = language_of(rel)
     if language is None:
         return FileOutcome(rel, FileStatus.SKIPPED, "not a source file") if explicit else None
     if config.is_excluded(rel):
         return FileOutcome(rel, FileStatus.SKIPPED, "excluded", language)
-    if not explicit and config.respect_gitignore and gitignores.ignored(path, False, floor):
+    if (
+        not explicit
+        and gitignores is not None
+        and config.respect_gitignore
+        and gitignores.ignored(path, False, floor)
+    ):
         return FileOutcome(rel, FileStatus.SKIPPED, "gitignored", language)
+    if entry is not None and not entry.is_symlink():
+        try:
+            regular = entry.is_file(follow_symlinks=False)
+        except OSError:
+            regular = True  # vanished or unreadable: reported as NM903 when read
+        if not regular:
+            return FileOutcome(rel, FileStatus.SKIPPED, "not a regular file", language)
+        return Candidate(path, rel, language, config.is_test(rel))
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
@@ -157,26 +176,33 @@ def _classify(
 def _walk(
     top: Path, config: Config, gitignores: _GitIgnores, seen: set[str]
 ) -> Iterator[Candidate | FileOutcome]:
-    visited_dirs: set[str] = set()
+    visited_dirs: set[tuple[int, int]] = set()
     real_top = os.path.realpath(top)
     stack = [top]
     # A folder the user names is checked even if an enclosing repository ignores it (a tool
     # checkout under ~/.pyenv, a vendored tree): then only `.gitignore` files inside it count.
     absolute_top = os.path.abspath(top)
-    floor = absolute_top if gitignores.ignored(Path(absolute_top), is_dir=True) else None
+    floor = absolute_top if gitignores.ignored(absolute_top, is_dir=True) else None
     while stack:
         directory = stack.pop()
-        real = os.path.realpath(directory)
-        if real in visited_dirs:
-            continue  # a symlink loop or a second link to the same folder
-        visited_dirs.add(real)
         try:
+            st = os.stat(directory)  # (device, inode) names a folder whatever the links to it
+            if (st.st_dev, st.st_ino) in visited_dirs:
+                continue  # a symlink loop or a second link to the same folder
+            visited_dirs.add((st.st_dev, st.st_ino))
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
             continue
+        absolute = os.path.abspath(directory)
+        ignores = gitignores if config.respect_gitignore and gitignores.chain(absolute) else None
+        # Relative paths by joining names (the walk never goes through `..`), unless the
+        # folder lies outside the root, where a path may come back into it.
+        dir_rel = relative(directory, config.root)
+        prefix = None if dir_rel.startswith("..") else "" if dir_rel == "." else dir_rel + "/"
         subdirs = []
         for entry in entries:
             path = Path(entry.path)
+            rel = relative(path, config.root) if prefix is None else prefix + entry.name
             try:
                 is_dir = entry.is_dir()
             except OSError:
@@ -184,10 +210,9 @@ def _walk(
             if is_dir:
                 if entry.name in ALWAYS_SKIPPED_DIRS:
                     continue
-                rel = relative(path, config.root)
                 if config.is_excluded(rel, is_dir=True):
                     continue
-                if config.respect_gitignore and gitignores.ignored(path, True, floor):
+                if ignores is not None and ignores.ignored(path, True, floor):
                     continue
                 if entry.is_symlink():
                     target = os.path.realpath(path)
@@ -195,10 +220,10 @@ def _walk(
                         continue  # outside the tree: followed only when passed explicitly
                 subdirs.append(path)
             else:
-                outcome = _classify(path, config, gitignores, False, real_top, floor)
+                outcome = _classify(path, rel, config, ignores, False, real_top, floor, entry)
                 if outcome is None:
                     continue
-                key = os.path.abspath(path)
+                key = os.path.join(absolute, entry.name)
                 if key in seen:
                     continue
                 seen.add(key)

@@ -14,7 +14,6 @@ Both functions are pure: no I/O, no configuration, no state.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable
 
 from nomock_lint.model import Finding
@@ -42,10 +41,10 @@ def with_occurrences(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
     """
     items = list(findings)
     order = sorted(range(len(items)), key=lambda i: items[i].sort_key())
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}  # a plain dict: Counter's miss path is a Python call per finding
     keys: list[str] = [""] * len(items)
     for i in order:
         base = fingerprint(items[i])
-        seen[base] += 1
-        keys[i] = f"{base}:{seen[base]}"
+        n = seen[base] = seen.get(base, 0) + 1
+        keys[i] = f"{base}:{n}"
     return list(zip(items, keys, strict=True))

@@ -1,11 +1,11 @@
 """Checking many files: cache look-ups, then in-process or a pool of workers.
 
-Cache hits are found in this process (reading and hashing is far cheaper than starting a
-worker), so a warm run never starts a pool. The misses go to worker processes in chunks: few
-enough that start-up and result transfer stay small, enough that both cores stay busy to the end
-(largest files first). A worker that dies takes its pool with it; the files that were in flight
-are then checked again one by one, each in a fresh single-worker pool, so the file that kills a
-worker is reported as NM903 and every other file still gets its findings.
+Cache hits are found in this process (a stat, or reading and hashing, is far cheaper than
+starting a worker), so a warm run never starts a pool. The misses go to worker processes in
+chunks: few enough that start-up and result transfer stay small, enough that both cores stay
+busy to the end (largest files first). A worker that dies takes its pool with it; the files
+that were in flight are then checked again one by one, each in a fresh single-worker pool, so
+the file that kills a worker is reported as NM903 and every other file still gets its findings.
 """
 
 from __future__ import annotations
@@ -76,9 +76,11 @@ def check_source_cached(
         if os.environ.get("NOMOCK_DEBUG"):
             raise
         reason = f"internal error: {type(exc).__name__}: {exc} (please report it)"
-        return api.unparsable(
+        failed = api.unparsable(
             candidate.relpath, candidate.language, candidate.is_test, reason, 1, 1, config
         )
+        failed.reusable = False
+        return failed
     if cache is not None and key is not None:
         cache.put(key, result)
     return result
@@ -108,9 +110,15 @@ def run(
     total = len(candidates)
     results: list[FileResult] = []
     todo: list[Candidate] = []
+    index = None
     if cache is not None:
+        index = cache.index(config.root)
         for candidate in candidates:
-            hit = lookup(candidate, config, cache)
+            hit = index.get(candidate)  # unchanged since the last run: not even read
+            if hit is None:
+                hit = lookup(candidate, config, cache)  # the same bytes checked before
+                if hit is not None:
+                    index.record(hit)
             if hit is None:
                 todo.append(candidate)
             else:
@@ -122,6 +130,9 @@ def run(
 
     def done(new: list[FileResult]) -> None:
         results.extend(new)
+        if index is not None:
+            for result in new:
+                index.record(result)
         if progress is not None:
             progress(len(results), total)
 
@@ -134,6 +145,8 @@ def run(
                     gc.collect(0)
     else:
         _run_pool(todo, config, jobs, cache, check_one, done)
+    if index is not None:
+        index.save()
     if cache is not None:
         cache.prune()
     return results
@@ -280,16 +293,8 @@ def _isolate(
                 done(future.result())
             except BrokenProcessPool:
                 reason = "worker process died while checking this file"
-                done(
-                    [
-                        api.unparsable(
-                            candidate.relpath,
-                            candidate.language,
-                            candidate.is_test,
-                            reason,
-                            1,
-                            1,
-                            config,
-                        )
-                    ]
+                died = api.unparsable(
+                    candidate.relpath, candidate.language, candidate.is_test, reason, 1, 1, config
                 )
+                died.reusable = False
+                done([died])

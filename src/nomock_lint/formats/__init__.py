@@ -20,14 +20,32 @@ Renderer = Callable[[Report, RenderOptions], str]
 
 
 def renderers() -> dict[str, Renderer]:
-    from nomock_lint.formats import github, json_format, sarif, text
+    """Each renderer's module is imported when it renders: a run loads only the one it uses."""
+    return {"text": _text, "json": _json, "sarif": _sarif, "github": _github}
 
-    return {
-        "text": text.render,
-        "json": json_format.render,
-        "sarif": sarif.render,
-        "github": github.render,
-    }
+
+def _text(report: Report, options: RenderOptions) -> str:
+    from nomock_lint.formats import text
+
+    return text.render(report, options)
+
+
+def _json(report: Report, options: RenderOptions) -> str:
+    from nomock_lint.formats import json_format
+
+    return json_format.render(report, options)
+
+
+def _sarif(report: Report, options: RenderOptions) -> str:
+    from nomock_lint.formats import sarif
+
+    return sarif.render(report, options)
+
+
+def _github(report: Report, options: RenderOptions) -> str:
+    from nomock_lint.formats import github
+
+    return github.render(report, options)
 
 
 FORMAT_NAMES = ("text", "json", "sarif", "github")
