@@ -18,6 +18,7 @@ from nomock_lint.model import Finding
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _USE_KINDS = frozenset({RefKind.CALL, RefKind.DECORATOR, RefKind.WITH})
 _FILE_START = Span(1, 1, 1, 1)
+_ROOT = re.compile(r".[^./]*")  # what `prefixes` yields last: up to the first `.` or `/`
 
 _Add = Callable[..., None]
 
@@ -74,6 +75,9 @@ class CompiledRules:
     assign_roots: dict[str, Rule] = field(default_factory=dict)
     harmless: frozenset[str] = frozenset()
     _wanted: dict[bool, Wanted] = field(default_factory=dict, repr=False, compare=False)
+    # The first part (up to `.` or `/`, as `prefixes` cuts) of every key a call, decorator or
+    # `with` reference is looked up under: a reference with another root matches nothing.
+    use_roots: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, rules: Iterable[Rule], language: str) -> CompiledRules:
@@ -108,6 +112,14 @@ class CompiledRules:
             for root in m.assign_roots:
                 self.assign_roots.setdefault(root, rule)
         self.harmless = frozenset(a for r in rules for a in r.languages[language].allow)
+        keys = [
+            *self.calls,
+            *self.call_members,
+            *self.uses,
+            *self.fixture_calls,
+            *(call for _, call, _, _, _ in self.call_arg0),
+        ]
+        self.use_roots = frozenset(_ROOT.match(k).group() for k in keys)  # type: ignore[union-attr]
         return self
 
     def wanted(self, is_test: bool) -> Wanted:
@@ -239,6 +251,8 @@ def match(
 def _match_reference(ref: Reference, compiled: CompiledRules, add: _Add) -> None:
     kind, path = ref.kind, ref.path
     if kind in _USE_KINDS:
+        if _ROOT.match(path).group() not in compiled.use_roots:  # type: ignore[union-attr]
+            return  # `models.CharField(...)`: no call table has anything under `models`
         if ref.binding is Binding.PARAM:
             add(compiled.fixture_calls.get(path), ref.span, path)
         else:
