@@ -133,6 +133,21 @@ def test_split_prefilter_agrees_with_the_single_regex(is_test: bool) -> None:
         b"Date .now = 1",
         b"consoles.x = 1",
         b"@jest/globals",
+        b"window /* c */ .x = 1",
+        b"global['a'] += 1",
+        b"Math.random=()=>1",
+        b"x == Date.now",
+        b"Date.now === 1",
+        b"// Date.\nx = 1",
+        b"fetch?.x = 1",
+        b"Promise.\n  x = 1",
+        b"a.console.x = 1",
+        b"console.x\n// c\n= 1",
+        b"import x from 'jest-mock/lib'",
+        b"const m = require(`msw`)",
+        b"mockReturnValue",
+        b"x.mockReturnValueOnce(1)",
+        b"nomock: allow",
     ]
     for language in ("python", "javascript"):
         single = prefilter.compile_prefilter(rules, language, is_test)
