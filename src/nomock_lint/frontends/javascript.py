@@ -130,7 +130,6 @@ _RETURN_TYPE = re.compile(
     rf":\s*(?:asserts\s+)?{_TYPE_ATOM}(?:\s+is\s+{_TYPE_ATOM})?(?:\s*[|&]\s*{_TYPE_ATOM})*"
     r"\s*(=>\s*)?\{"
 )
-_BRACES = re.compile(r"[{}]")
 _PARENS = re.compile(r"[()]")
 _PARAMS_END = re.compile(r"\)(?=\s*(?:=>|\{|:))")
 _AFTER_PARENS = re.compile(r"\s*(=>|\{|:)")
@@ -299,16 +298,25 @@ class _Extractor:
         starts, ends, parents = self.starts, self.ends, self.parents
         block_of_brace = self.block_of_brace
         code, n = self.code, self.n
-        for at in [m.start() for m in _BRACES.finditer(code)]:
-            if code[at] == "{":
-                block = len(starts)
-                block_of_brace[at] = block
-                starts.append(at)
-                ends.append(n)
-                parents.append(stack[-1])
-                stack.append(block)
-            elif len(stack) > 1:
-                ends[stack.pop()] = at
+        # Two str.find scans (memchr) rather than a regex over `[{}]`, which tries every offset.
+        find = code.find
+        opening, closing = find("{"), find("}")
+        while opening >= 0:
+            if 0 <= closing < opening:
+                if len(stack) > 1:
+                    ends[stack.pop()] = closing
+                closing = find("}", closing + 1)
+                continue
+            block = len(starts)
+            block_of_brace[opening] = block
+            starts.append(opening)
+            ends.append(n)
+            parents.append(stack[-1])
+            stack.append(block)
+            opening = find("{", opening + 1)
+        while closing >= 0 and len(stack) > 1:
+            ends[stack.pop()] = closing
+            closing = find("}", closing + 1)
 
     def open_paren(self, close: int) -> int | None:
         """The `(` that matches the `)` at `close`."""
