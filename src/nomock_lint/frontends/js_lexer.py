@@ -28,7 +28,6 @@ _STRING = {
 }
 _TEMPLATE_TEXT = re.compile(r"(?:[^`\\$]|\\[\s\S]|\$(?!\{))*")
 _REGEX = re.compile(r"/(?:[^/\\\[\r\n]|\\[^\r\n]|\[(?:[^\]\\\r\n]|\\[^\r\n])*\])+/[A-Za-z]*")
-_LINE_END = re.compile(r"[\r\n]|$")
 _BLOCK_END = re.compile(r"\*/")
 _WORD_BEFORE = re.compile(r"[A-Za-z_$][\w$]*$")
 # After these words an expression starts, so `/` begins a regex and `<` may begin JSX.
@@ -72,6 +71,7 @@ class _Scanner:
     def __init__(self, text: str, jsx: bool) -> None:
         self.text = text
         self.jsx = jsx
+        self.has_cr = "\r" in text
         self.out: list[str] = []
         self.strings: dict[int, str] = {}
         self.comments: list[tuple[int, str]] = []
@@ -110,7 +110,7 @@ class _Scanner:
         n = len(text)
         i = 0
         if text.startswith("#!"):
-            end = _LINE_END.search(text, 0).start()  # type: ignore[union-attr]
+            end = self.line_end(0)
             out.append(blank(text[:end]))
             i = end
         # The next offset of each character that stops the scan in code (n: none left), found
@@ -213,9 +213,10 @@ class _Scanner:
         if c == "/":
             nxt = text[j + 1 : j + 2]
             if nxt == "/":
-                end = _LINE_END.search(text, j).start()  # type: ignore[union-attr]
-                self.comment(j, text[j + 2 : end])
-                out.append(blank(text[j:end]))
+                end = self.line_end(j)
+                if text.find("nomock", j, end) >= 0:
+                    self.comments.append((j, text[j + 2 : end]))
+                out.append(" " * (end - j))
                 return end
             if nxt == "*":
                 m = _BLOCK_END.search(text, j + 2)
@@ -258,6 +259,18 @@ class _Scanner:
                 return m.end()
         out.append("<")
         return j + 1
+
+    def line_end(self, j: int) -> int:
+        """The offset of the line break that ends the line at `j` (or the end of the text)."""
+        text = self.text
+        end = text.find("\n", j)
+        if end < 0:
+            end = len(text)
+        if self.has_cr:
+            cr = text.find("\r", j, end)
+            if cr >= 0:
+                return cr
+        return end
 
     def comment(self, offset: int, body: str) -> None:
         if "nomock" in body:
