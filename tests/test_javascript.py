@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nomock_lint import api
 from nomock_lint.config import Config
@@ -148,6 +150,8 @@ def test_split_prefilter_agrees_with_the_single_regex(is_test: bool) -> None:
         b"mockReturnValue",
         b"x.mockReturnValueOnce(1)",
         b"nomock: allow",
+        *(b"mocked", b"Hammock", b"MOCKs", b"XMock", b"aMOCK", b"_mock", b"MOCKUser", b"mock1"),
+        b"class A implements Partial<B> {}",
     ]
     for language in ("python", "javascript"):
         single = prefilter.compile_prefilter(rules, language, is_test)
@@ -155,3 +159,31 @@ def test_split_prefilter_agrees_with_the_single_regex(is_test: bool) -> None:
         for data in samples:
             expected = single.search(data) is not None
             assert prefilter.may_match(data, "x", rules, language, is_test) == expected, data[:60]
+
+
+_NAME_PIECES = [
+    *("mock", "Mock", "MOCK", "fake", "Fake", "FAKE", "stub", "Stub", "spy", "SPY", "dummy"),
+    *("Dummy", "ed", "s", "X", "XY", "ham", "create", "make", "get", "User", "user", "_", "1"),
+    *("$", "é", "Partial"),
+]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    pieces=st.lists(st.sampled_from(_NAME_PIECES), min_size=1, max_size=4),
+    rel=st.sampled_from(["src/app.ts", "src/a.test.ts"]),
+)
+def test_prefilter_keeps_every_name_finding(pieces: list[str], rel: str) -> None:
+    """NM301 / NM302 look at the words of names (`HammockX` holds no `mock`); the JS prefilter
+    looks for the words as the engine splits them and must never skip a file they flag."""
+    name = "".join(pieces)
+    name = f"_{name}" if name[0].isdigit() else name
+    source = (
+        f"const {name} = 1;\nlet {{ {name}: x }} = y;\nclass {name} implements Partial<T> {{}}\n"
+        f"function {name}() {{}}\nconst o = {{ {name}() {{}} }};\n"
+    ).encode()
+    cfg = Config(root=Path("."))
+    is_test = cfg.is_test(rel)
+    found = api.check_source(source, rel, "javascript", is_test, cfg, use_prefilter=False)
+    kept = api.check_source(source, rel, "javascript", is_test, cfg, use_prefilter=True)
+    assert kept.findings == found.findings, name

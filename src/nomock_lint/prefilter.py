@@ -82,7 +82,7 @@ def _root(path: str) -> str:
     return path.split(".", 1)[0]
 
 
-def _words(m: Matchers) -> tuple[set[str], set[str], set[str], list[str], set[str]]:
+def _words(m: Matchers, is_test: bool) -> tuple[set[str], set[str], set[str], list[str], set[str]]:
     """(module roots, other identifier triggers, case-insensitive substrings, raw regexes,
     assigned roots)."""
     modules = {_root(module) for module in m.modules}
@@ -92,7 +92,7 @@ def _words(m: Matchers) -> tuple[set[str], set[str], set[str], list[str], set[st
     idents.update(m.fixtures)
     idents.update(m.method_calls)
     idents.update(a.rsplit(".", 1)[-1] for a in m.attributes)
-    if m.implements_partial:
+    if m.implements_partial and is_test:  # the engine checks `implements Partial<X>` in tests only
         idents.add("Partial")
     insensitive = {*m.class_words, *m.binding_prefixes}
     return modules, idents, insensitive, list(m.triggers), set(m.assign_roots)
@@ -153,7 +153,7 @@ class _Trigger:
     # The regex to search the reversed bytes with instead, if one is faster.
     reversed: str | None = None
     # False when the case-insensitive words cover it: `may_match` looks for those first, so a
-    # file that reaches this trigger cannot hold `mockReturnValue` once it has no `mock`.
+    # file with no `mock` in any case cannot hold `mockReturnValue`.
     in_split: bool = True
 
 
@@ -198,7 +198,7 @@ def _triggers(
             continue
         if rule.id == "NM903":
             continue  # reported for files that are parsed; see api.check_source
-        mods, i, s, r, a = _words(rule.languages[language])
+        mods, i, s, r, a = _words(rule.languages[language], is_test)
         modules |= mods
         idents |= i
         insensitive |= s
@@ -239,6 +239,25 @@ def _covered(word: str, insensitive: set[str]) -> bool:
     return any(w.lower() in word.lower() for w in insensitive)
 
 
+def _name_word(word: str, language: str) -> list[str] | None:
+    """Regexes for `word` as one of the words that `engine.words` splits a JS name into, or None
+    to look for it as a substring in any case (Python, or a word that is not ASCII letters).
+
+    The words are `[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\\d+`, lower-cased; so `mock` is one
+    only as `mock` after no letter, `Mock` (after anything: `XMock` is `X`, `Mock`) or `MOCK`
+    after no capital, and always before no lower-case letter. `mocked`, `Hammock` or `MOCKs` hold
+    no such word: bundles whose comments say "mocked" need not be parsed for NM301 / NM302. The
+    JS front-end reads definition names as spelled (no escapes)."""
+    if language != "javascript" or not (word.isascii() and word.isalpha()):
+        return None
+    low, cap, up = word.lower(), word.capitalize(), word.upper()
+    return [
+        rf"{low}(?<![A-Za-z]{low})(?![a-z])",
+        rf"{cap}(?![a-z])",
+        rf"{up}(?<![A-Z]{up})(?![a-z])",
+    ]
+
+
 @functools.lru_cache(maxsize=64)
 def compile_prefilter(
     rules: tuple[Rule, ...], language: str, is_test: bool
@@ -246,8 +265,8 @@ def compile_prefilter(
     """One regex over the file's bytes; None when some active rule cannot be prefiltered."""
     triggers, insensitive = _triggers(rules, language, is_test)
     parts = [t.regex for t in triggers]
-    if insensitive:
-        parts.append("(?i:" + "|".join(re.escape(w) for w in insensitive) + ")")
+    for word in insensitive:
+        parts += _name_word(word, language) or [f"(?i:{re.escape(word)})"]
     if not parts:
         return re.compile(b"(?!)")  # nothing can match
     return re.compile("|".join(parts).encode())
@@ -257,21 +276,36 @@ def compile_prefilter(
 _Part = tuple[re.Pattern[bytes], re.Pattern[bytes] | None, bool]
 
 
+@dataclass(frozen=True, slots=True)
+class _Split:
+    # Case-insensitive words (lower-cased) and the regexes that confirm one (None: as found).
+    words: tuple[tuple[bytes, tuple[re.Pattern[bytes], ...] | None], ...]
+    always: tuple[_Part, ...]
+    # Only for a file that holds one of the words in some case (see _Trigger.in_split).
+    covered: tuple[_Part, ...]
+
+
 @functools.lru_cache(maxsize=64)
-def _split_prefilter(
-    rules: tuple[Rule, ...], language: str, is_test: bool
-) -> tuple[tuple[_Part, ...], tuple[bytes, ...]]:
+def _split_prefilter(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Split:
     """`compile_prefilter` in steps: the case-insensitive words as substrings of the lower-cased
     bytes (a C substring search; as a `(?i:...)` branch they cost half the scan), then each
     alternative on its own (a top-level alternation is tried branch by branch at every offset:
     measured 1.8x slower than the separate scans)."""
     parts, insensitive = _triggers(rules, language, is_test)
-    patterns = tuple(
-        (*_compile_regex(t.reversed or t.regex), t.reversed is not None)
-        for t in parts
-        if t.in_split
+
+    def compiled(t: _Trigger) -> _Part:
+        return (*_compile_regex(t.reversed or t.regex), t.reversed is not None)
+
+    words = []
+    for word in insensitive:
+        exact = _name_word(word, language)
+        found = tuple(re.compile(r.encode()) for r in exact) if exact is not None else None
+        words.append((word.lower().encode(), found))
+    return _Split(
+        tuple(words),
+        tuple(compiled(t) for t in parts if t.in_split),
+        tuple(compiled(t) for t in parts if not t.in_split),
     )
-    return patterns, tuple(w.lower().encode() for w in insensitive)
 
 
 def in_manual_mock_dir(relpath: str, rules: tuple[Rule, ...], language: str) -> bool:
@@ -284,11 +318,15 @@ def may_match(
     """False only when no active rule can produce a finding in this file."""
     if in_manual_mock_dir(relpath, rules, language):
         return True
-    patterns, insensitive = _split_prefilter(rules, language, is_test)
-    if insensitive:
+    split = _split_prefilter(rules, language, is_test)
+    patterns = split.always
+    if split.words:
         lowered = data.lower()  # ASCII only, as `(?i:...)` over bytes
-        if any(word in lowered for word in insensitive):
-            return True
+        for word, exact in split.words:
+            if word in lowered:
+                if exact is None or any(r.search(data) for r in exact):
+                    return True
+                patterns = split.always + split.covered
     backwards: bytes | None = None
     for fast, full, reverse in patterns:
         if reverse:
