@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from nomock_lint import api
 from nomock_lint.config import Config
-from nomock_lint.facts import Binding, Reference, RefKind, Span
+from nomock_lint.facts import Binding, Definition, DefKind, Reference, RefKind, Span
 from nomock_lint.frontends import javascript
 
 from .conftest import run_nomock
@@ -117,6 +117,9 @@ def test_fast_constructors_build_ordinary_facts() -> None:
     assert span == Span(1, 2, 3, 4) and hash(span) == hash(Span(1, 2, 3, 4))
     ref = javascript._new_reference("vi.fn", RefKind.CALL, Binding.GLOBAL, span, "vi.fn")
     assert ref == Reference("vi.fn", RefKind.CALL, Binding.GLOBAL, Span(1, 2, 3, 4), "vi.fn")
+    made = javascript._new_definition(DefKind.CLASS, "A", span, False, ("B",))
+    assert made == Definition(DefKind.CLASS, "A", Span(1, 2, 3, 4), False, ("B",))
+    assert hash(made) == hash(Definition(DefKind.CLASS, "A", Span(1, 2, 3, 4), False, ("B",)))
 
 
 @pytest.mark.parametrize("is_test", [False, True])

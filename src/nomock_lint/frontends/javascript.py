@@ -376,18 +376,15 @@ class _Extractor:
                     kind = DefKind.VARIABLE
                     if function_value(code, end):  # `const f: Handler = () => ...`
                         kind = DefKind.FUNCTION
-                definitions.append(Definition(kind, name, span(start, end), module_level))
+                definitions.append(_new_definition(kind, name, span(start, end), module_level, ()))
                 continue
             open_at = m.start(2)
             close = self.pattern_end(open_at)
             for pm in _PATTERN_NAME.finditer(code, open_at + 1, close):
                 name = pm.group(1)
                 self.bind(name, block)
-                facts.definitions.append(
-                    Definition(
-                        DefKind.VARIABLE, name, self.span(pm.start(1), pm.end(1)), module_level
-                    )
-                )
+                where = self.span(pm.start(1), pm.end(1))
+                definitions.append(_new_definition(DefKind.VARIABLE, name, where, module_level, ()))
         for m in _CLASS.finditer(code):
             name = m.group(1)
             block = self.block_at(m.start())
@@ -453,10 +450,9 @@ class _Extractor:
                 outer = self.block_at(start)
                 if keyword == "function":
                     self.bind(name, outer)
+                where = self.span(start, start + len(name))
                 self.facts.definitions.append(
-                    Definition(
-                        DefKind.FUNCTION, name, self.span(start, start + len(name)), outer == 0
-                    )
+                    _new_definition(DefKind.FUNCTION, name, where, outer == 0, ())
                 )
             self.definition_parens.add(open_at)
         for pm in _param_names(code[open_at + 1 : close]):
@@ -786,6 +782,33 @@ def _reference_factory() -> Callable[[str, RefKind, Binding, Span, str], Referen
 
 
 _new_reference = _reference_factory()
+
+
+def _definition_factory() -> Callable[[DefKind, str, Span, bool, tuple[str, ...]], Definition]:
+    """A Definition built as `_span_factory` builds a Span (every field given)."""
+    names = ("kind", "name", "span", "module_level", "bases")
+    if tuple(f.name for f in dataclasses.fields(Definition)) != names:
+        return Definition
+    set_kind, set_name, set_span, set_module_level, set_bases = (
+        getattr(Definition, name).__set__ for name in names
+    )
+    new = object.__new__
+
+    def make(
+        kind: DefKind, name: str, span: Span, module_level: bool, bases: tuple[str, ...]
+    ) -> Definition:
+        definition: Definition = new(Definition)
+        set_kind(definition, kind)
+        set_name(definition, name)
+        set_span(definition, span)
+        set_module_level(definition, module_level)
+        set_bases(definition, bases)
+        return definition
+
+    return make
+
+
+_new_definition = _definition_factory()
 
 
 def _by_position(fact: Definition | Reference | TestModeCheck) -> tuple[int, int]:

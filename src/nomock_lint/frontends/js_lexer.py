@@ -223,7 +223,8 @@ class _Scanner:
                 if m is None:
                     raise self.fail("unterminated comment", j)
                 end = m.end()
-                self.comment(j, text[j + 2 : end - 2])
+                if text.find("nomock", j, end) >= 0:
+                    self.comments.append((j, text[j + 2 : end - 2]))
                 out.append(blank(text[j:end]))
                 return end
             if self.expression_starts(j):
@@ -271,10 +272,6 @@ class _Scanner:
             if cr >= 0:
                 return cr
         return end
-
-    def comment(self, offset: int, body: str) -> None:
-        if "nomock" in body:
-            self.comments.append((offset, body))
 
     def jsx_tag(self, i: int) -> int:
         """Inside `<Name ...`: attribute strings are masked, `{...}` is code."""
