@@ -190,3 +190,14 @@ def test_prefilter_keeps_every_name_finding(pieces: list[str], rel: str) -> None
     found = api.check_source(source, rel, "javascript", is_test, cfg, use_prefilter=False)
     kept = api.check_source(source, rel, "javascript", is_test, cfg, use_prefilter=True)
     assert kept.findings == found.findings, name
+
+
+def test_a_regex_after_a_comment_is_a_regex() -> None:
+    """Whether `/` starts a regex is decided by the code before it, comments skipped: here the
+    word before the second regex is `one` in a comment, and `<` / a backtick in a regex read as
+    JSX / a template made the whole bundle unparsable (angular-core's checker bundle)."""
+    source = (
+        "const r = [\n  /a/, // one\n  /[<>]/, // two\n];\n"
+        "const s = /* c */ /`/.test(x);\nvi.fn();\n"
+    )
+    assert _findings(source, rel="tests/a.test.js") == [(6, "NM201")]

@@ -75,6 +75,7 @@ class _Scanner:
         self.out: list[str] = []
         self.strings: dict[int, str] = {}
         self.comments: list[tuple[int, str]] = []
+        self.comment_starts: dict[int, int] = {}  # the end offset of each comment -> its start
         # Frames: [kind, brace depth, start offset]; the bottom frame is top-level code.
         self.stack: list[list[int]] = [[_CODE, 0, 0]]
 
@@ -85,11 +86,18 @@ class _Scanner:
         return ParseError(f"syntax error at {line}:{col}: {what}", line, col)
 
     def prev_significant(self, j: int) -> int:
-        """Offset of the last non-blank character before `j` (-1 at the start)."""
-        text = self.text
+        """Offset of the last character before `j` that is neither blank nor in a comment (-1 at
+        the start): in `[/a/, // a\n /b/]` the second `/` follows `,`, not the word `a`."""
+        text, comment_starts = self.text, self.comment_starts
         k = j - 1
-        while k >= 0 and text[k] in " \t\r\n\ufeff\xa0":
-            k -= 1
+        while k >= 0:
+            if text[k] in " \t\r\n\ufeff\xa0":
+                k -= 1
+                continue
+            start = comment_starts.get(k + 1)
+            if start is None:
+                return k
+            k = start - 1
         return k
 
     def expression_starts(self, j: int) -> bool:
@@ -111,6 +119,7 @@ class _Scanner:
         i = 0
         if text.startswith("#!"):
             end = self.line_end(0)
+            self.comment_starts[end] = 0
             out.append(blank(text[:end]))
             i = end
         # The next offset of each character that stops the scan in code (n: none left), found
@@ -214,6 +223,7 @@ class _Scanner:
             nxt = text[j + 1 : j + 2]
             if nxt == "/":
                 end = self.line_end(j)
+                self.comment_starts[end] = j
                 if text.find("nomock", j, end) >= 0:
                     self.comments.append((j, text[j + 2 : end]))
                 out.append(" " * (end - j))
@@ -223,6 +233,7 @@ class _Scanner:
                 if m is None:
                     raise self.fail("unterminated comment", j)
                 end = m.end()
+                self.comment_starts[end] = j
                 if text.find("nomock", j, end) >= 0:
                     self.comments.append((j, text[j + 2 : end - 2]))
                 out.append(blank(text[j:end]))
