@@ -201,3 +201,19 @@ def test_a_regex_after_a_comment_is_a_regex() -> None:
         "const s = /* c */ /`/.test(x);\nvi.fn();\n"
     )
     assert _findings(source, rel="tests/a.test.js") == [(6, "NM201")]
+
+
+def test_every_declarator_of_a_declaration_is_a_definition() -> None:
+    source = (
+        "const a = f(1, 2), mockUsers = [1, 2], { b } = c;\n"
+        "let m: Map<string, number> = new Map(), fakeRows = [];\n"
+        "var x = function () { return 1, 2; },\n"
+        "    dummyItems = [];\n"
+        "const y = 1\n"
+        "mockNotDeclared, 2;\n"
+    )
+    found = _findings(source, rel="src/app.ts")
+    assert found == [(1, "NM302"), (2, "NM302"), (4, "NM302")]
+    facts, _ = javascript.extract(source.encode(), "src/app.ts")
+    names = [d.name for d in facts.definitions]
+    assert names == ["a", "mockUsers", "b", "m", "fakeRows", "x", "dummyItems", "y"]
