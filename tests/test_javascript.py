@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nomock_lint import api
 from nomock_lint.config import Config
-from nomock_lint.facts import Binding, Reference, RefKind, Span
+from nomock_lint.facts import Binding, Definition, DefKind, Reference, RefKind, Span
 from nomock_lint.frontends import javascript
 
 from .conftest import run_nomock
@@ -115,6 +117,9 @@ def test_fast_constructors_build_ordinary_facts() -> None:
     assert span == Span(1, 2, 3, 4) and hash(span) == hash(Span(1, 2, 3, 4))
     ref = javascript._new_reference("vi.fn", RefKind.CALL, Binding.GLOBAL, span, "vi.fn")
     assert ref == Reference("vi.fn", RefKind.CALL, Binding.GLOBAL, Span(1, 2, 3, 4), "vi.fn")
+    made = javascript._new_definition(DefKind.CLASS, "A", span, False, ("B",))
+    assert made == Definition(DefKind.CLASS, "A", Span(1, 2, 3, 4), False, ("B",))
+    assert hash(made) == hash(Definition(DefKind.CLASS, "A", Span(1, 2, 3, 4), False, ("B",)))
 
 
 @pytest.mark.parametrize("is_test", [False, True])
@@ -133,6 +138,23 @@ def test_split_prefilter_agrees_with_the_single_regex(is_test: bool) -> None:
         b"Date .now = 1",
         b"consoles.x = 1",
         b"@jest/globals",
+        b"window /* c */ .x = 1",
+        b"global['a'] += 1",
+        b"Math.random=()=>1",
+        b"x == Date.now",
+        b"Date.now === 1",
+        b"// Date.\nx = 1",
+        b"fetch?.x = 1",
+        b"Promise.\n  x = 1",
+        b"a.console.x = 1",
+        b"console.x\n// c\n= 1",
+        b"import x from 'jest-mock/lib'",
+        b"const m = require(`msw`)",
+        b"mockReturnValue",
+        b"x.mockReturnValueOnce(1)",
+        b"nomock: allow",
+        *(b"mocked", b"Hammock", b"MOCKs", b"XMock", b"aMOCK", b"_mock", b"MOCKUser", b"mock1"),
+        b"class A implements Partial<B> {}",
     ]
     # Python's prefilter has steps that one regex cannot express (tests/test_prefilter.py).
     single = prefilter.compile_prefilter(rules, "javascript", is_test)
@@ -140,3 +162,58 @@ def test_split_prefilter_agrees_with_the_single_regex(is_test: bool) -> None:
     for data in samples:
         expected = single.search(data) is not None
         assert prefilter.may_match(data, "x", rules, "javascript", is_test) == expected, data[:60]
+
+
+_NAME_PIECES = [
+    *("mock", "Mock", "MOCK", "fake", "Fake", "FAKE", "stub", "Stub", "spy", "SPY", "dummy"),
+    *("Dummy", "ed", "s", "X", "XY", "ham", "create", "make", "get", "User", "user", "_", "1"),
+    *("$", "é", "Partial"),
+]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    pieces=st.lists(st.sampled_from(_NAME_PIECES), min_size=1, max_size=4),
+    rel=st.sampled_from(["src/app.ts", "src/a.test.ts"]),
+)
+def test_prefilter_keeps_every_name_finding(pieces: list[str], rel: str) -> None:
+    """NM301 / NM302 look at the words of names (`HammockX` holds no `mock`); the JS prefilter
+    looks for the words as the engine splits them and must never skip a file they flag."""
+    name = "".join(pieces)
+    name = f"_{name}" if name[0].isdigit() else name
+    source = (
+        f"const {name} = 1;\nlet {{ {name}: x }} = y;\nclass {name} implements Partial<T> {{}}\n"
+        f"function {name}() {{}}\nconst o = {{ {name}() {{}} }};\n"
+    ).encode()
+    cfg = Config(root=Path("."))
+    is_test = cfg.is_test(rel)
+    found = api.check_source(source, rel, "javascript", is_test, cfg, use_prefilter=False)
+    kept = api.check_source(source, rel, "javascript", is_test, cfg, use_prefilter=True)
+    assert kept.findings == found.findings, name
+
+
+def test_a_regex_after_a_comment_is_a_regex() -> None:
+    """Whether `/` starts a regex is decided by the code before it, comments skipped: here the
+    word before the second regex is `one` in a comment, and `<` / a backtick in a regex read as
+    JSX / a template made the whole bundle unparsable (angular-core's checker bundle)."""
+    source = (
+        "const r = [\n  /a/, // one\n  /[<>]/, // two\n];\n"
+        "const s = /* c */ /`/.test(x);\nvi.fn();\n"
+    )
+    assert _findings(source, rel="tests/a.test.js") == [(6, "NM201")]
+
+
+def test_every_declarator_of_a_declaration_is_a_definition() -> None:
+    source = (
+        "const a = f(1, 2), mockUsers = [1, 2], { b } = c;\n"
+        "let m: Map<string, number> = new Map(), fakeRows = [];\n"
+        "var x = function () { return 1, 2; },\n"
+        "    dummyItems = [];\n"
+        "const y = 1\n"
+        "mockNotDeclared, 2;\n"
+    )
+    found = _findings(source, rel="src/app.ts")
+    assert found == [(1, "NM302"), (2, "NM302"), (4, "NM302")]
+    facts, _ = javascript.extract(source.encode(), "src/app.ts")
+    names = [d.name for d in facts.definitions]
+    assert names == ["a", "mockUsers", "b", "m", "fakeRows", "x", "dummyItems", "y"]

@@ -66,3 +66,4 @@ def test_chunks_cover_every_file_once(project: Path) -> None:
     assert sorted(c.relpath for c in flat) == sorted(c.relpath for c in candidates)
     assert max(len(chunk) for chunk in chunks) <= runner.MAX_CHUNK
     assert len(chunks[-1]) == 1  # the tail is fine-grained, so no worker idles at the end
+    assert [len(c) for c in chunks[:2]] == [1, 1]  # so is the head: the largest files spread

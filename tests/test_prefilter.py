@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nomock_lint import api, prefilter
+from nomock_lint import api, import_targets, prefilter
 from nomock_lint.config import Config
 
 CONFIG = Config(root=Path("/project"))
@@ -103,7 +103,7 @@ def test_reading_an_imported_attribute_is_skipped(source: str) -> None:
 
 def test_imported_names_over_approximate_the_bound_names() -> None:
     source = b"import a.b as c, d\nfrom e import (f as g,\n    h)\nx = 1; import i\nreimport j\n"
-    names = prefilter.imported_names(source)
+    names = import_targets.imported_names(source)
     assert names is not None
     assert {b"a", b"c", b"d", b"g", b"h", b"i"} <= names
     assert b"j" not in names
@@ -111,5 +111,5 @@ def test_imported_names_over_approximate_the_bound_names() -> None:
 
 def test_a_non_ascii_imported_name_makes_the_file_pass() -> None:
     source = "import módulo\nmódulo.x = 1\n".encode()
-    assert prefilter.imported_names(source) is None
+    assert import_targets.imported_names(source) is None
     assert prefilter.may_match(source, PATH, CONFIG.rules, "python", False)

@@ -219,7 +219,9 @@ def chunked(candidates: Sequence[Candidate], jobs: int) -> list[list[Candidate]]
     start = 0
     while start < len(ordered):
         remaining = len(ordered) - start
-        size = max(1, min(MAX_CHUNK, remaining // (jobs * 4)))
+        # The largest files go out one by one first: one chunk of the 48 largest held all of a
+        # JS corpus's big bundles and kept one worker busy long after the other had finished.
+        size = max(1, min(MAX_CHUNK, remaining // (jobs * 4), start // jobs + 1))
         chunks.append(ordered[start : start + size])
         start += size
     return chunks

@@ -82,6 +82,14 @@ _SEGMENT = re.compile(rf"({_ID})|\[\s*(['\"`])")
 _DECLS = tuple(
     re.compile(rf"{_keyword(kw)}\s+(?:({_ID})|([{{\[]))") for kw in ("const", "let", "var")
 )
+# A declarator after a comma: a name (before `=`, `:`, `,`, `;` or the end of the statement,
+# so that `Map<string, number>` declares nothing) or a destructuring pattern.
+_DECLARATOR = re.compile(rf"\s*(?:({_ID})(?=\s*(?:[=:,;)}}]|$|\n))|([{{\[]))")
+_DECLARATOR_TOKENS = re.compile(r"[,;{}()\[\]\n]")
+_CONTINUES_AFTER = frozenset(",=+-*/%&|^!?:<>~.(")
+_CONTINUES_BEFORE = frozenset(",.?:=")
+_MAX_DECLARATORS = 1000
+_MAX_DECLARATOR_TOKENS = 500
 _FUNCTION_VALUE = re.compile(
     rf"\s*(?::[^=;]*)?=\s*(?:async\b\s*)?(?:function\b|{_GENERIC}\((?:[^()]|\([^()]*\))*\)"
     rf"\s*(?::[^=;{{]*)?=>|{_ID}\s*=>)"
@@ -130,7 +138,6 @@ _RETURN_TYPE = re.compile(
     rf":\s*(?:asserts\s+)?{_TYPE_ATOM}(?:\s+is\s+{_TYPE_ATOM})?(?:\s*[|&]\s*{_TYPE_ATOM})*"
     r"\s*(=>\s*)?\{"
 )
-_BRACES = re.compile(r"[{}]")
 _PARENS = re.compile(r"[()]")
 _PARAMS_END = re.compile(r"\)(?=\s*(?:=>|\{|:))")
 _AFTER_PARENS = re.compile(r"\s*(=>|\{|:)")
@@ -299,16 +306,25 @@ class _Extractor:
         starts, ends, parents = self.starts, self.ends, self.parents
         block_of_brace = self.block_of_brace
         code, n = self.code, self.n
-        for at in [m.start() for m in _BRACES.finditer(code)]:
-            if code[at] == "{":
-                block = len(starts)
-                block_of_brace[at] = block
-                starts.append(at)
-                ends.append(n)
-                parents.append(stack[-1])
-                stack.append(block)
-            elif len(stack) > 1:
-                ends[stack.pop()] = at
+        # Two str.find scans (memchr) rather than a regex over `[{}]`, which tries every offset.
+        find = code.find
+        opening, closing = find("{"), find("}")
+        while opening >= 0:
+            if 0 <= closing < opening:
+                if len(stack) > 1:
+                    ends[stack.pop()] = closing
+                closing = find("}", closing + 1)
+                continue
+            block = len(starts)
+            block_of_brace[opening] = block
+            starts.append(opening)
+            ends.append(n)
+            parents.append(stack[-1])
+            stack.append(block)
+            opening = find("{", opening + 1)
+        while closing >= 0 and len(stack) > 1:
+            ends[stack.pop()] = closing
+            closing = find("}", closing + 1)
 
     def open_paren(self, close: int) -> int | None:
         """The `(` that matches the `)` at `close`."""
@@ -356,30 +372,39 @@ class _Extractor:
         for m in itertools.chain.from_iterable(decl.finditer(code) for decl in _DECLS):
             block = block_at(m.start())
             module_level = block == 0
-            name = m.group(1)
-            if name:
-                bind(name, block)
-                start, end = m.span(1)
-                if code[end : end + 1] == "=" or code[end : end + 2] == " =":
-                    if required(code, end):
-                        continue  # an import, not a definition
-                    kind = DefKind.FUNCTION if function_value(code, end) else DefKind.VARIABLE
+            start, end = m.span(1) if m.group(1) else m.span(2)
+            for _ in range(_MAX_DECLARATORS):  # `const a = 1, { b } = c, d = 2`
+                if end - start > 1 or code[start] not in "{[":
+                    name = code[start:end]
+                    bind(name, block)
+                    after = end
+                    if code[end : end + 1] == "=" or code[end : end + 2] == " =":
+                        if required(code, end):
+                            start_end = self.next_declarator(after)
+                            if start_end is None:
+                                break
+                            start, end = start_end
+                            continue  # an import, not a definition
+                        kind = DefKind.FUNCTION if function_value(code, end) else DefKind.VARIABLE
+                    else:
+                        kind = DefKind.VARIABLE
+                        if function_value(code, end):  # `const f: Handler = () => ...`
+                            kind = DefKind.FUNCTION
+                    where = span(start, end)
+                    definitions.append(_new_definition(kind, name, where, module_level, ()))
                 else:
-                    kind = DefKind.VARIABLE
-                    if function_value(code, end):  # `const f: Handler = () => ...`
-                        kind = DefKind.FUNCTION
-                definitions.append(Definition(kind, name, span(start, end), module_level))
-                continue
-            open_at = m.start(2)
-            close = self.pattern_end(open_at)
-            for pm in _PATTERN_NAME.finditer(code, open_at + 1, close):
-                name = pm.group(1)
-                self.bind(name, block)
-                facts.definitions.append(
-                    Definition(
-                        DefKind.VARIABLE, name, self.span(pm.start(1), pm.end(1)), module_level
-                    )
-                )
+                    close = self.pattern_end(start)
+                    for pm in _PATTERN_NAME.finditer(code, start + 1, close):
+                        name = pm.group(1)
+                        bind(name, block)
+                        where = span(pm.start(1), pm.end(1))
+                        kind = DefKind.VARIABLE
+                        definitions.append(_new_definition(kind, name, where, module_level, ()))
+                    after = close + 1
+                start_end = self.next_declarator(after)
+                if start_end is None:
+                    break
+                start, end = start_end
         for m in _CLASS.finditer(code):
             name = m.group(1)
             block = self.block_at(m.start())
@@ -406,6 +431,50 @@ class _Extractor:
             opening = self.open_paren(close)
             if opening is not None:
                 self.parameters(opening, close, body)
+
+    def next_declarator(self, i: int) -> tuple[int, int] | None:
+        """The name (or the `{` / `[` of a pattern) declared after a comma at the top level of
+        the declaration that goes on at `i`; None at its end (`;`, a closing bracket, a line
+        break that ends the statement) or after _MAX_DECLARATOR_TOKENS tokens."""
+        code, depth = self.code, 0
+        comma = code.find(",", i)
+        if comma < 0:
+            return None
+        semi = code.find(";", i, comma)
+        if semi >= 0 and code.find("{", i, semi) < 0:
+            return None  # `const x = f(a);` ends before any comma (no block can hide the `;`)
+        for _ in range(_MAX_DECLARATOR_TOKENS):
+            t = _DECLARATOR_TOKENS.search(code, i)
+            if t is None:
+                return None
+            k = t.start()
+            c = code[k]
+            i = k + 1
+            if c == "{":
+                block = self.block_of_brace.get(k)
+                if block is None:
+                    return None
+                i = self.ends[block] + 1
+            elif c == "(" or c == "[":
+                depth += 1
+            elif c == ")" or c == "]":
+                depth -= 1
+                if depth < 0:
+                    return None
+            elif depth > 0:
+                continue
+            elif c == "," and (d := _DECLARATOR.match(code, i)) is not None:
+                return d.span(1) if d.group(1) else d.span(2)
+            elif c in ";}" or (c == "\n" and not self.continues(k)):
+                return None
+        return None
+
+    def continues(self, k: int) -> bool:
+        """Whether the declaration goes on past the line break at `k` (`a = 1,` / `, b`)."""
+        before = self.prev_char(k)[1]
+        after = _R_SPACE.match(self.code, k)
+        following = self.code[after.end() : after.end() + 1] if after else ""
+        return before in _CONTINUES_AFTER or following in _CONTINUES_BEFORE
 
     def pattern_end(self, open_at: int) -> int:
         if self.code[open_at] == "{":
@@ -445,10 +514,9 @@ class _Extractor:
                 outer = self.block_at(start)
                 if keyword == "function":
                     self.bind(name, outer)
+                where = self.span(start, start + len(name))
                 self.facts.definitions.append(
-                    Definition(
-                        DefKind.FUNCTION, name, self.span(start, start + len(name)), outer == 0
-                    )
+                    _new_definition(DefKind.FUNCTION, name, where, outer == 0, ())
                 )
             self.definition_parens.add(open_at)
         for pm in _param_names(code[open_at + 1 : close]):
@@ -778,6 +846,33 @@ def _reference_factory() -> Callable[[str, RefKind, Binding, Span, str], Referen
 
 
 _new_reference = _reference_factory()
+
+
+def _definition_factory() -> Callable[[DefKind, str, Span, bool, tuple[str, ...]], Definition]:
+    """A Definition built as `_span_factory` builds a Span (every field given)."""
+    names = ("kind", "name", "span", "module_level", "bases")
+    if tuple(f.name for f in dataclasses.fields(Definition)) != names:
+        return Definition
+    set_kind, set_name, set_span, set_module_level, set_bases = (
+        getattr(Definition, name).__set__ for name in names
+    )
+    new = object.__new__
+
+    def make(
+        kind: DefKind, name: str, span: Span, module_level: bool, bases: tuple[str, ...]
+    ) -> Definition:
+        definition: Definition = new(Definition)
+        set_kind(definition, kind)
+        set_name(definition, name)
+        set_span(definition, span)
+        set_module_level(definition, module_level)
+        set_bases(definition, bases)
+        return definition
+
+    return make
+
+
+_new_definition = _definition_factory()
 
 
 def _by_position(fact: Definition | Reference | TestModeCheck) -> tuple[int, int]:

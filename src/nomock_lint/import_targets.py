@@ -1,0 +1,258 @@
+"""The import-dependent step of the Python prefilter (see prefilter.py).
+
+NM203 flags an assignment to an imported name's attribute (`os.sep = "/"`, `del m.x`,
+`setattr(m, ...)`); `x.y = ...` alone is in nearly every file. So a file passes only when a
+name that an import statement binds is the root of a dotted name in an assignment, `for`,
+`with ... as` or `del` target, or the first argument of such a call. This reads code as text:
+string contents are not told apart, which only errs towards passing a file, except that an
+`=`, a bracket or a `#` inside a string literal in the same target list can hide a target
+(`d["="], os.sep, x = ...`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# `import a.b as c, d` / `from m import (x as y,\n z)`: every identifier after `import` up to
+# the end of the statement (a superset of the bound names; `import` in prose adds harmless ones).
+# Literal first, so that `re` can skip ahead to each `import`.
+_IMPORT = re.compile(rb"import\b((?:\\\r?\n|[^\n\\(;#])*)(\([^)]*\))?")
+# What may precede `import` on its line: a statement start, `from m`, a `;` or a `:` before.
+_IMPORT_START = re.compile(rb"(?:[^\n]*[;:])?[ \t]*(?:from[ \t]+[\w. \t]*)?\Z")
+_IDENT = re.compile(rb"[A-Za-z_]\w*")
+# A dot with white space or a line break on either side (`os .sep`, `os.\\\n sep`): rare in code,
+# so a dotted name spelled so is taken as a target when its root is imported.
+_SPACED_DOT = re.compile(rb"[ \t\n]\.|\.[ \t\\\r\n]")
+_WORD = frozenset(b"_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_BLANK = frozenset(b" \t\r\n\\")
+_AUG = rb"(?:[-+*/%@&|^]|<<|>>|//|\*\*)?"
+_LINE = rb"(?:[^\n\\]|\\\r?\n|\\)"  # a character of a logical line (backslash continuations)
+_GAP_RE = rb"(?:[ \t]|\\?\r?\n)*"  # a line break is allowed inside brackets
+_CHAIN = rb"(?:" + _GAP_RE + rb"\." + _GAP_RE + rb"\w+)+"
+# A dotted name (matched at its root) that ends right before an assignment, wherever the
+# statement starts: `a = m.x = 1`, `(m.x) = 1`, `[\n a,\n m.x\n] = ...`, `m.x: int`.
+_DIRECT = re.compile(rb"[\s)\]]*" + _AUG + rb"=(?!=)")  # after the dotted name
+_ANNOTATED = re.compile(rb"[ \t)]*:")
+# Text of one logical line that holds targets, as the group that matched:
+_TARGETS = re.compile(
+    rb"(?:^|;)[ \t]*(" + _LINE + rb"*?)(?<![!<>=])" + _AUG + rb"=(?!=)"  # a, m.x = ...
+    rb"|\bfor\b(" + _LINE + rb"*?)\bin\b"  # for a, m.x in ...
+    rb"|\bas\b(" + _LINE + rb"*)",  # with f() as (a, m.x):
+    re.MULTILINE,
+)
+# What may follow a dotted name that is one target of several (not a call or a subscript).
+_TARGET_END = re.compile(rb"[ \t]*(?:[,)\]:#\r\n]|=(?!=)|$|\\|\bin\b|" + _AUG + rb"=)")
+_CHAIN_AT = re.compile(_CHAIN)
+# `del a, m.x` and `del (a,\n m.x)`: searched in the whole file, as `del` is rare.
+_DEL = re.compile(rb"del\b")
+
+
+def _word_before(data: bytes, end: int) -> tuple[bytes, int]:
+    """The identifier that ends before `end`, white space and line continuations skipped,
+    and where it starts."""
+    while end > 0 and data[end - 1] in _BLANK:
+        end -= 1
+    start = end
+    while start > 0 and data[start - 1] in _WORD:
+        start -= 1
+    return data[start:end], start
+
+
+def imported_names(data: bytes) -> set[bytes] | None:
+    """Every name an import statement may bind; None when one spells a non-ASCII name."""
+    names: set[bytes] = set()
+    for found in _IMPORT.finditer(data):
+        start = found.start()
+        line = data.rfind(b"\n", 0, start) + 1
+        if not _IMPORT_START.match(data, line, start):
+            continue  # `reimport`, `__import__`, `import` in prose
+        text = found.group(1) + (found.group(2) or b"")
+        if not text.isascii():
+            return None
+        names.update(_IDENT.findall(text))
+    return names
+
+
+def _at_top(region: bytes, offset: int) -> bool:
+    """Whether the dotted name whose root is at `offset` in a target list can be a target:
+    outside call parentheses and subscripts, and not itself called or subscripted:
+    `(a, m.x) = ...` yes, `f(m.x, k=1)` and `m.f(k=1)` no."""
+    chain = _CHAIN_AT.match(region, _IDENT.match(region, offset).end())  # type: ignore[union-attr]
+    if chain is None or not _TARGET_END.match(region, chain.end()):
+        return False
+    stack: list[bool] = []  # True: a call or subscript bracket
+    previous = b" "
+    for i in range(offset):
+        char = region[i : i + 1]
+        if char in b"([{":
+            stack.append(previous.isalnum() or previous in b"_)]")
+        elif char in b")]}" and stack:
+            stack.pop()
+        if not char.isspace():
+            previous = char
+    return not any(stack)
+
+
+def _logical_line(data: bytes, pos: int) -> tuple[int, int]:
+    """Start and end of the physical lines around `pos`, joined by backslash continuations."""
+    start = data.rfind(b"\n", 0, pos) + 1
+    while start >= 2 and data[start - 2 : start] == b"\\\n":
+        start = data.rfind(b"\n", 0, start - 2) + 1
+    end = data.find(b"\n", pos)
+    while end > 0 and data[end - 1 : end] == b"\\":
+        end = data.find(b"\n", end + 1)
+    return start, len(data) if end < 0 else end
+
+
+_OPENERS = frozenset(b"([{")
+_CLOSERS = frozenset(b")]}")
+_GROUP_END = re.compile(rb"[\s)\]]*(?:" + _AUG + rb"=(?!=)|in\b|:)")
+_WINDOW = 4096
+
+
+def _continues_brackets(data: bytes, line_start: int) -> bool:
+    """Whether this line may be inside brackets opened earlier: the code line before (blank
+    and comment lines skipped) leaves a bracket open, ends in a comma or has a `#` (a
+    trailing comment hides how it ends)."""
+    end = line_start - 1
+    while end > 0:
+        start = data.rfind(b"\n", 0, end) + 1
+        line = data[start:end].strip()
+        if line and not line.startswith(b"#"):
+            return line[-1] in b"([{," or b"#" in line
+        end = start - 1
+    return False
+
+
+def _depth(text: bytes) -> int:
+    depth = 0
+    for char in text:
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth -= 1
+    return depth
+
+
+def _group_is_target(data: bytes, pos: int) -> bool:
+    """Whether the bracket group around `pos` is followed by what ends a target list; True
+    when it does not close within a few KB (no guess)."""
+    depth = 0
+    end = min(len(data), pos + _WINDOW)
+    for i in range(pos, end):
+        char = data[i]
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth -= 1
+            if depth < 0:
+                return _GROUP_END.match(data, i + 1) is not None
+    return True
+
+
+def _statement(data: bytes, pos: int) -> bytes:
+    """The rest of the statement from `pos`: to a line break or `;` outside brackets (at most
+    a few KB; string contents are not told apart, which only lengthens or shortens the
+    region to the next bracket or line)."""
+    depth = 0
+    end = min(len(data), pos + _WINDOW)
+    i = pos
+    while i < end:
+        char = data[i]
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth -= 1
+        elif char == 92:  # backslash: the next character is escaped or continues the line
+            i += 1
+        elif depth <= 0 and char in b"\n;":
+            break
+        i += 1
+    return data[pos:i]
+
+
+def _assigns(data: bytes, names: set[bytes]) -> bool:
+    """Whether an imported name may be the root of an assigned or deleted dotted target."""
+    for found in _SPACED_DOT.finditer(data):
+        dot = found.end() - 1 if data[found.start()] != 46 else found.start()
+        word, start = _word_before(data, dot)
+        if word in names and _is_target(data, start):
+            return True
+    for found in _DEL.finditer(data):
+        if found.start() > 0 and data[found.start() - 1] in _ROOT_BEFORE:
+            continue
+        region = _statement(data, found.end())
+        for root in _ROOTS.finditer(region):
+            if root.group(1) in names and _at_top(region, root.start(1)):
+                return True
+    for name in names:
+        dotted = name + b"."
+        pos = data.find(dotted)
+        while pos >= 0:
+            if (pos == 0 or data[pos - 1] not in _ROOT_BEFORE) and _is_target(data, pos):
+                return True
+            pos = data.find(dotted, pos + 1)
+    return False
+
+
+_ROOTS = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)(?=[ \t\\\r\n]*\.)")
+
+
+def _is_target(data: bytes, pos: int) -> bool:
+    """Whether the dotted name at `pos` (no spaces around its dots) may be assigned to."""
+    chain = _CHAIN_AT.match(data, _IDENT.match(data, pos).end())  # type: ignore[union-attr]
+    if chain is None or not _TARGET_END.match(data, chain.end()):
+        return False  # called, subscripted, compared, ...
+    if data[data.rfind(b"\n", 0, pos) + 1 : pos].lstrip(b" \t").startswith(b"#"):
+        return False  # in a comment line
+    if _DIRECT.match(data, chain.end()):
+        return True
+    start, end = _logical_line(data, pos)
+    line = data[start:end]
+    offset = pos - start
+    if _ANNOTATED.match(data, chain.end()) and not line[:offset].strip(b" \t("):
+        return True
+    if _continues_brackets(data, start) and _depth(line[:offset]) >= 0:
+        # Inside brackets opened on an earlier line: a target only in a target list, which
+        # closes and is followed by `=`, `in` or `:` (`(\n a,\n m.x,\n) = ...`); call
+        # arguments (`models.ForeignKey(\n Author, models.CASCADE,\n)`) are not.
+        return _group_is_target(data, chain.end())
+    for target in _TARGETS.finditer(line):
+        group = next(i for i in (1, 2, 3) if target.group(i) is not None)
+        begin, finish = target.span(group)
+        if begin <= offset < finish and _at_top(line[begin:finish], offset - begin):
+            return True
+    return False
+
+
+def _arg0(data: bytes, calls: frozenset[str], names: set[bytes]) -> bool:
+    return any(
+        found.group(1) in names
+        and (found.start() == 0 or data[found.start() - 1] not in _ROOT_BEFORE)
+        for found in _arg0_pattern(calls).finditer(data)
+    )
+
+
+_ROOT_BEFORE = _WORD | {ord(".")}
+
+
+@functools.lru_cache(maxsize=8)
+def _arg0_pattern(calls: frozenset[str]) -> re.Pattern[bytes]:
+    """`setattr(os, ...)`: the call's first argument's root (comments may sit before it).
+    The call's name comes first, so that `re` can skip ahead to it."""
+    alternatives = "|".join(re.escape(c) for c in sorted(calls))
+    return re.compile(rf"(?:{alternatives})\s*\((?:[\s\\(]|#[^\n]*)*([A-Za-z_]\w*)".encode())
+
+
+def may_match(data: bytes, arg0_calls: frozenset[str], assignments: bool) -> bool:
+    """Whether an imported name may be the first argument of one of `arg0_calls` or, with
+    `assignments`, an assigned or deleted dotted target's root."""
+    names = imported_names(data)
+    if names is None:
+        return True
+    if not names:
+        return False
+    if arg0_calls and _arg0(data, arg0_calls, names):
+        return True
+    return assignments and _assigns(data, names)
