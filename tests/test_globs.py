@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pathspec
 import pytest
@@ -127,3 +128,35 @@ def test_plain_patterns_need_no_pathspec() -> None:
         assert _translate(pattern) is not None, pattern
     for pattern in ("!x", "e?.py", "[ab].py", "esc\\*.py", "**", "*", "sp ace.py"):
         assert _translate(pattern) is None, pattern
+
+
+def test_gitignore_files_decide_as_before(tmp_path: Path) -> None:
+    """`.gitignore` files of plain patterns are matched without pathspec; a file with a
+    negation, an escape or a trailing space still goes through it, and the deepest file with a
+    matching pattern decides as in git."""
+    from nomock_lint.config import Config
+    from nomock_lint.discovery import Candidate, _ignore_spec, discover
+
+    files = {
+        ".gitignore": "# build output\nbuild/\n*.gen.py\n/top_only.py\n",
+        "sub/.gitignore": "!keep.gen.py\n",
+        "other/.gitignore": "trailing.py \n",
+        "build/test_a.py": "",
+        "a.gen.py": "",
+        "top_only.py": "",
+        "deep/top_only.py": "",
+        "sub/keep.gen.py": "",
+        "sub/drop.gen.py": "",
+        "other/trailing.py": "",
+        "other/kept.py": "",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / ".git").mkdir()
+    config = Config(root=tmp_path)
+    checked = sorted(c.relpath for c in discover([tmp_path], config) if isinstance(c, Candidate))
+    assert checked == ["deep/top_only.py", "other/kept.py", "sub/keep.gen.py"]
+    assert isinstance(_ignore_spec(["# c", "build/", "*.gen.py"]), GlobList)
+    assert not isinstance(_ignore_spec(["!keep.gen.py"]), GlobList)
+    assert not isinstance(_ignore_spec(["trailing.py "]), GlobList)

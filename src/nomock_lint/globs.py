@@ -64,6 +64,11 @@ def _translate(pattern: str) -> str | None:
     return "".join(parts)
 
 
+def translatable(pattern: str) -> bool:
+    """Whether `GlobList` matches `pattern` without pathspec."""
+    return _translate(pattern) is not None
+
+
 class GlobList:
     """`matches(path)`: whether a `/`-separated relative path matches the list, as pathspec's
     `GitIgnoreSpec.match_file` decides."""
