@@ -89,11 +89,6 @@ def _root(path: str) -> str:
     return path.split(".", 1)[0]
 
 
-def _part(path: str) -> str:
-    """The part of a Python path to look for; see `_triggers`."""
-    return path.removesuffix(".*")
-
-
 @dataclass
 class _Words:
     modules: set[str] = field(default_factory=set)  # JS: roots; Python: dotted paths
@@ -107,7 +102,11 @@ class _Words:
 
     def add(self, m: Matchers, language: str, is_test: bool) -> None:
         python = language == "python"
-        cut = _part if python else _root
+
+        # Python keeps whole paths (`_triggers` picks a part of each); JS keeps the root.
+        def cut(path: str) -> str:
+            return path if python else _root(path)
+
         self.modules.update(cut(module) for module in m.modules)
         for path in (*m.calls, *m.fixture_calls, *m.subscript_assign):
             self.idents.add(cut(path.removesuffix(".*")))
