@@ -119,6 +119,10 @@ class Rule:
     supersedes: tuple[str, ...]
     languages: dict[str, Matchers]
 
+    def applies(self, is_test: bool) -> bool:
+        """Whether the rule checks a file of this class (production-scope rules skip tests)."""
+        return not (self.scope == "production" and is_test)
+
     @property
     def help_uri(self) -> str:
         return f"{DOCS_URL}#{self.id.lower()}-{self.name}"

@@ -127,7 +127,7 @@ class CompiledRules:
         known = self._wanted.get(is_test)
         if known is not None:
             return known
-        rules = [r for r in self.rules if not (r.scope == "production" and is_test)]
+        rules = [r for r in self.rules if r.applies(is_test)]
         matchers = [r.languages[self.language] for r in rules]
         param_paths = [
             *self.fixture_calls,
@@ -197,7 +197,7 @@ def match(
     in the catalog (its imports and the uses of what is imported from it), while the mock
     objects it creates (`patch(...)`, NM201) are still reported.
     """
-    rules = [r for r in compiled.rules if not (r.scope == "production" and is_test)]
+    rules = [r for r in compiled.rules if r.applies(is_test)]
     if not rules:
         return []
     active = {r.id for r in rules}

@@ -225,7 +225,7 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
     the active rules."""
     words = _Words()
     for rule in rules:
-        if rule.scope == "production" and is_test:
+        if not rule.applies(is_test):
             continue
         if rule.id in ("NM901", "NM902"):
             words.idents.add("nomock")
