@@ -92,6 +92,7 @@ def test_assigning_an_imported_attribute_passes(source: str) -> None:
     found = _findings(source, use_prefilter=False)
     assert any(rule == "NM203" for rule, _ in found), found
     assert prefilter.may_match(source.encode(), PATH, CONFIG.rules, "python", False)
+    assert prefilter.trigger_offsets(source.encode(), PATH, CONFIG.rules, False) != []
     assert _findings(source, use_prefilter=True) == found
 
 
@@ -99,6 +100,7 @@ def test_assigning_an_imported_attribute_passes(source: str) -> None:
 def test_reading_an_imported_attribute_is_skipped(source: str) -> None:
     assert _findings(source, use_prefilter=False) == []
     assert not prefilter.may_match(source.encode(), PATH, CONFIG.rules, "python", False)
+    assert prefilter.trigger_offsets(source.encode(), PATH, CONFIG.rules, False) == []
 
 
 def test_imported_names_over_approximate_the_bound_names() -> None:

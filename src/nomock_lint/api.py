@@ -34,15 +34,31 @@ class FileResult:
 
 
 def extract_facts(
-    data: bytes, relpath: str, language: str, wanted: Wanted = EVERYTHING
+    data: bytes,
+    relpath: str,
+    language: str,
+    wanted: Wanted = EVERYTHING,
+    triggers: Sequence[int] | None = None,
 ) -> tuple[Facts, str]:
     """The file's facts and its decoded text, from the language's front-end (with `wanted`,
-    only the facts that the active rules read)."""
+    only the facts that the active rules read; with a Python file's `triggers`, only the
+    functions and classes that hold one are parsed: see frontends/python_outline.py)."""
     if language == "python":
         from nomock_lint.frontends import python_ast
         from nomock_lint.frontends.source import decode_python
 
         text = decode_python(data)
+        if triggers is not None:
+            from nomock_lint.frontends import python_outline
+
+            stubbed = python_outline.stub_bodies(data, triggers)
+            if stubbed is not None:
+                try:
+                    tree = python_ast.parse(decode_python(stubbed))
+                except ParseError:
+                    pass  # reported from the whole file below, at its own place
+                else:
+                    return python_ast.extract_tree(tree, text, wanted), text
         try:
             return python_ast.extract_tree(python_ast.parse(text), text, wanted), text
         except ParseError as first:
@@ -73,12 +89,19 @@ def check_source(
     rules = config.rules
     with_plugins = bool(config.plugins) and language == "python"
     use_prefilter = use_prefilter and not with_plugins  # plugin rules have no trigger words
-    if use_prefilter and not prefilter.may_match(data, relpath, rules, language, is_test):
-        return FileResult(FileOutcome(relpath, FileStatus.CHECKED, "", language, is_test))
+    triggers = None
+    if use_prefilter:
+        if language == "python":  # where, not only whether: see frontends/python_outline.py
+            triggers = prefilter.trigger_offsets(data, relpath, rules, is_test)
+            skip = triggers == []
+        else:
+            skip = not prefilter.may_match(data, relpath, rules, language, is_test)
+        if skip:
+            return FileResult(FileOutcome(relpath, FileStatus.CHECKED, "", language, is_test))
     ignored = config.ignored_for(relpath)
     compiled = engine.compile_rules(tuple(r for r in rules if r.id not in ignored), language)
     try:
-        facts, text = extract_facts(data, relpath, language, compiled.wanted(is_test))
+        facts, text = extract_facts(data, relpath, language, compiled.wanted(is_test), triggers)
     except ParseError as exc:
         return unparsable(relpath, language, is_test, exc.reason, exc.line, exc.col, config)
     findings = engine.match(

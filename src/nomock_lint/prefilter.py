@@ -24,6 +24,7 @@ A test runs every fixture with and without the prefilter and requires identical 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -331,8 +332,28 @@ def compile_prefilter(
     return re.compile("|".join(parts).encode())
 
 
-# (regex without leading lookbehinds, the whole regex or None, search the reversed bytes)
-_Part = tuple[re.Pattern[bytes], re.Pattern[bytes] | None, bool]
+# (regex without leading lookbehinds, the whole regex or None, search the reversed bytes, a
+# literal that every match starts with or b"")
+_Part = tuple[re.Pattern[bytes], re.Pattern[bytes] | None, bool, bytes]
+# A leading literal: `mock(?<![\w$]mock)...`, `environ\b`; not `mocks?` or `a|b`.
+_LITERAL = re.compile(r"[A-Za-z0-9_]+(?=\(\?<!|\(\?!|\(\?:|\\b|$)")
+
+
+def _literal(regex: str) -> bytes:
+    """What every match of `regex` starts with, if it opens with a literal: `bytes.find` looks
+    for it several times faster than `re` skips ahead to it, so a part whose literal is not in
+    the file costs one fast scan."""
+    found = _LITERAL.match(regex)
+    if found is None:
+        return b""
+    depth = 0
+    for i, char in enumerate(regex):
+        if char == "\\" or (i and regex[i - 1] == "\\"):
+            continue
+        depth += (char == "(") - (char == ")")
+        if char == "|" and depth == 0:
+            return b""  # a top-level alternative need not start with it
+    return found.group().encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +377,8 @@ def _split_prefilter(rules: tuple[Rule, ...], language: str, is_test: bool) -> _
     parts = triggers.parts
 
     def compiled(t: _Trigger) -> _Part:
-        return (*_compile_regex(t.reversed or t.regex), t.reversed is not None)
+        literal = b"" if t.reversed else _literal(t.regex)
+        return (*_compile_regex(t.reversed or t.regex), t.reversed is not None, literal)
 
     words = []
     for word in triggers.insensitive:
@@ -395,7 +417,9 @@ def may_match(
                     return True
                 patterns = split.always + split.covered
     backwards: bytes | None = None
-    for fast, full, reverse in patterns:
+    for fast, full, reverse, literal in patterns:
+        if literal and literal not in data:
+            continue
         if reverse:
             if backwards is None:
                 backwards = data[::-1]
@@ -408,3 +432,107 @@ def may_match(
 
         return import_targets.may_match(data, split.arg0_imported, split.assign_imported)
     return False
+
+
+# Never a name that an import binds (`import` itself is in what follows `import`).
+_KEYWORDS = frozenset(
+    b"False None True and as assert async await break class continue def del elif else except "
+    b"finally for from global if import in is lambda nonlocal not or pass raise return try "
+    b"while with yield".split()
+)
+
+
+_NAME_STOP = frozenset(b" \t\n\r\x0b\x0c(:")
+_GAP_CHARS = frozenset(b" \t\n\r\x0b\x0c\\")
+
+
+def _in_definition_name(data: bytes, pos: int) -> bool:
+    """Whether `(?:class|def)(?:\\s|\\\\)+[^\\s(:]*?` ends at `pos` (see _python_name_word)."""
+    start = pos
+    while start and data[start - 1] not in _NAME_STOP:
+        start -= 1
+    gap = start
+    while gap and data[gap - 1] in _GAP_CHARS:
+        gap -= 1
+    return gap < start and (data.endswith(b"class", 0, gap) or data.endswith(b"def", 0, gap))
+
+
+def trigger_offsets(
+    data: bytes, relpath: str, rules: tuple[Rule, ...], is_test: bool
+) -> list[int] | None:
+    """Where in a Python file a rule may match, sorted: a statement whose text holds none of
+    these offsets yields no finding (frontends/python_outline.py skips parsing it). None when
+    anywhere. The same triggers as `may_match`, found everywhere instead of once, plus every
+    use of a name that an import statement holding a trigger binds (`p` after
+    `from unittest.mock import patch as p`), since a resolved path is spelled partly in the
+    import and partly where it is used."""
+    from nomock_lint import import_targets
+    from nomock_lint.frontends import python_outline
+
+    if in_manual_mock_dir(relpath, rules, "python"):
+        return None
+    split = _split_prefilter(rules, "python", is_test)
+    triggers = _triggers(rules, "python", is_test)
+    found: list[int] = []
+    lowered = data.lower()
+    for word in triggers.insensitive:
+        # What `_python_name_word`'s regexes match, checked at each place the word is (their
+        # scans, a class word's above all, cost more than the rest of this function).
+        spelled = word.lower().encode()
+        named = word in triggers.class_words
+        prefix = word in triggers.binding_prefixes
+        pos = lowered.find(spelled)
+        while pos >= 0:
+            if (prefix and not (pos and data[pos - 1 : pos].isalnum())) or (
+                named and _in_definition_name(data, pos)
+            ):
+                found.append(pos)
+            pos = lowered.find(spelled, pos + 1)
+    for fast, full, reverse, literal in split.always + split.covered:
+        if literal and literal not in data:
+            continue
+        if reverse:
+            return None  # JS only
+        if full is None:
+            found += [m.start() for m in fast.finditer(data)]
+        else:
+            found += [m.start() for m in fast.finditer(data) if full.match(data, m.start())]
+    found.sort()
+    calls, assigns = split.arg0_imported, split.assign_imported
+    targets: list[int] | None = []
+    if not found:
+        if not (calls or assigns):
+            return []
+        targets = import_targets.offsets(data, calls, assigns)
+        if not targets:
+            return targets  # None (anywhere) or [] (nowhere)
+        found = sorted(targets)
+    if not python_outline.worth_stubbing(found, len(data)):
+        return None  # parsed whole: the other places do not matter
+    names: set[bytes] = set()
+    for statement in import_targets.IMPORT.finditer(data):
+        start = import_targets.logical_line_start(data, statement.start())
+        i = bisect.bisect_left(found, start)
+        if i < len(found) and found[i] < statement.end():
+            bound = statement.group(1) + (statement.group(2) or b"")
+            if not bound.isascii():
+                return None
+            names.update(import_targets.IDENT.findall(bound))
+    names -= _KEYWORDS
+    for name in names:  # few: a regex of them would cost more to compile than these scans
+        pos = data.find(name)
+        while pos >= 0:
+            end = pos + len(name)
+            before = pos and data[pos - 1] in import_targets.ROOT_BEFORE
+            if not before and (end == len(data) or data[end] not in import_targets.WORD):
+                found.append(pos)
+            pos = data.find(name, end)
+    if (calls or assigns) and not targets:  # (not found above)
+        targets = import_targets.offsets(data, calls, assigns)
+        if targets is None:
+            return None
+        found += targets
+    found.sort()
+    if not python_outline.worth_stubbing(found, len(data)):
+        return None
+    return found

@@ -1,0 +1,195 @@
+"""Parsing only what can match (frontends/python_outline.py): the stubbed source keeps every
+line where it was, the lexer gives up rather than guess, and no finding is lost or added."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nomock_lint import api, prefilter
+from nomock_lint.config import Config
+from nomock_lint.frontends import python_outline
+
+CONFIG = Config(root=Path("/project"))
+TEST_PATH = "tests/test_app.py"
+# Every function the long filler pads is far from any trigger, so worth stubbing.
+FILLER = "".join(f"    x{i} = compute({i}, 'value number {i}')\n" for i in range(60))
+
+
+def _filler(name: str, indent: str = "") -> str:
+    return f"{indent}def {name}(self):\n" + "".join(
+        indent + line for line in FILLER.splitlines(True)
+    )
+
+
+def _stubbed(source: str, path: str = TEST_PATH) -> str | None:
+    data = source.encode()
+    offsets = prefilter.trigger_offsets(data, path, CONFIG.rules, path.startswith("tests/"))
+    assert offsets is not None, "expected the file to be worth stubbing"
+    stubbed = python_outline.stub_bodies(data, offsets)
+    return stubbed.decode() if stubbed is not None else None
+
+
+def _findings(source: str, path: str, use_prefilter: bool) -> list[tuple[str, int, int]]:
+    is_test = path.startswith("tests/")
+    result = api.check_source(
+        source.encode(), path, "python", is_test, CONFIG, use_prefilter=use_prefilter
+    )
+    return [(f.rule_id, f.span.line, f.span.col) for f in result.findings]
+
+
+def test_untriggered_methods_become_stubs_on_their_own_lines() -> None:
+    source = (
+        "from unittest import mock\n\n\n"
+        "class TestThing:\n"
+        f"{_filler('test_plain', '    ')}\n"
+        "    @mock.patch('app.clock')\n"
+        "    def test_patched(self, clock):\n"
+        "        assert clock\n\n"
+        "    @staticmethod\n"
+        "    async def test_other(a,\n"
+        "                         b):\n"
+        f"{FILLER}"
+    )
+    stubbed = _stubbed(source)
+    assert stubbed is not None
+    kept, original = stubbed.splitlines(), source.splitlines()
+    assert len(kept) == len(original)
+    assert kept[4] == "    def test_plain(): pass"
+    assert "    def test_other(): pass" in kept
+    assert kept[original.index("    def test_patched(self, clock):")].endswith("(self, clock):")
+    for line, text in zip(kept, original, strict=True):
+        assert line in ("", text) or line.endswith("(): pass")
+
+
+def test_a_stub_still_binds_its_name() -> None:
+    # `os.sep = ...` at the end is no NM203: `os` is the function by then, stubbed or not.
+    source = f"import os\n\n\n{_filler('os').replace('(self)', '()')}\nos.sep = '/'\n"
+    assert "def os(): pass" in (_stubbed(source, "tests/test_app.py") or "")
+    assert _findings(source, TEST_PATH, use_prefilter=False) == []
+    assert _findings(source, TEST_PATH, use_prefilter=True) == []
+    unshadowed = source.replace("def os()", "def other()")
+    assert _findings(unshadowed, TEST_PATH, use_prefilter=True) == [
+        ("NM203", source.count("\n"), 1)
+    ]
+
+
+SOURCES = {
+    "aliased import used in a method": (
+        "from unittest.mock import patch as p\n\n"
+        "class TestA:\n"
+        f"{_filler('test_plain', '    ')}\n"
+        "    def test_uses(self):\n"
+        "        p('app.x')\n"
+    ),
+    "imported module attribute assigned in a method": (
+        "import os\n\n"
+        "class TestA:\n"
+        f"{_filler('test_plain', '    ')}\n"
+        "    def test_sep(self):\n"
+        "        os.sep = '/'\n"
+    ),
+    "setattr in a function": (
+        f"import os\n\n{_filler('helper').replace('(self)', '()')}\n"
+        "def test_x():\n    setattr(os, 'sep', '/')\n"
+    ),
+    "fixture parameter": (
+        f"import os\n\n{_filler('helper').replace('(self)', '()')}\n"
+        "def test_x(monkeypatch):\n    monkeypatch.setattr(os, 'sep', '/')\n"
+    ),
+    "class word in a nested class": (
+        "import os\n\nclass TestA:\n"
+        f"{_filler('test_plain', '    ')}\n"
+        "    class FakeClock:\n        pass\n"
+    ),
+    "triple-quoted string with code at column 0": (
+        "from unittest import mock\n\n"
+        f"{_filler('helper').replace('(self)', '()')}"
+        '    doc = """\ndef test_x():\n    mock.patch("x")\n"""\n'
+        "def test_y():\n    mock.patch('y')\n"
+    ),
+    "brackets with content at column 0": (
+        "from unittest import mock\n\n"
+        f"{_filler('helper').replace('(self)', '()')}"
+        "    table = [\n1,\n2,\n]\n"
+        "def test_y():\n    mock.patch('y')\n"
+    ),
+    "comment at column 0 inside a body": (
+        "from unittest import mock\n\n"
+        f"{_filler('helper').replace('(self)', '()')}"
+        "# a comment at column 0\n"
+        "    mock.patch('z')\n"
+    ),
+    "production test-mode check in a method": (
+        "import os\n\nclass Service:\n"
+        f"{_filler('plain', '    ')}\n"
+        "    def run(self):\n"
+        "        if os.environ.get('TESTING'):\n"
+        "            return None\n"
+    ),
+    "syntax error in a kept function": (
+        "from unittest import mock\n\n"
+        f"{_filler('helper').replace('(self)', '()')}\n"
+        "def test_y():\n    mock.patch('y'\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("source", SOURCES.values(), ids=SOURCES.keys())
+def test_no_finding_is_lost_or_added(source: str) -> None:
+    path = "src/app.py" if "class Service" in source else TEST_PATH
+    found = _findings(source, path, use_prefilter=False)
+    assert found, "each case has a finding to keep"
+    assert _findings(source, path, use_prefilter=True) == found
+
+
+UNSURE = {
+    "tab indentation": "def f():\n\tmock = 1\n",
+    "lone carriage return": "def f():\r    mock = 1\n",
+    "unterminated string": "def f():\n    x = 'abc\n",
+    "nested quote in an f-string field (PEP 701)": 'def f():\n    x = f"{d["k"]}"\n',
+    "inconsistent dedent in a class looked into": (
+        "class A:\n        def f(self):\n            pass\n    def g(self):\n        pass\n"
+    ),
+    "unbalanced bracket": "def f():\n    x = (1))\n",
+}
+
+
+@pytest.mark.parametrize("source", UNSURE.values(), ids=UNSURE.keys())
+def test_the_lexer_gives_up_rather_than_guess(source: str) -> None:
+    # (An offset in the first line: a class is looked into only when it holds one.)
+    assert python_outline.stub_bodies(source.encode(), [0]) is None
+
+
+def test_strings_brackets_and_continuations_are_read_as_python_does() -> None:
+    source = (
+        "x = '''\ndef not_a_function():\n'''\n"
+        "y = (\n1)\n"
+        "z = 1 + \\\n2\n"
+        's = f"{x!r:>{10}}" + rb\'\\\'\' + "#" # comment (\n'
+        "def real():\n    pass\n"
+    )
+    stubbed = python_outline.stub_bodies(source.encode(), [])
+    assert stubbed is not None
+    assert stubbed.decode().splitlines()[-2:] == ["def real(): pass", ""]
+    assert stubbed.decode().splitlines()[:-2] == source.splitlines()[:-2]
+
+
+def test_a_definition_named_in_non_ascii_letters_is_kept() -> None:
+    source = "class Héllo:\n    pass\n\n\ndef plain():\n    pass\n"
+    stubbed = python_outline.stub_bodies(source.encode(), [])
+    assert stubbed is not None
+    assert stubbed.decode().splitlines() == [
+        "class Héllo:",
+        "    pass",
+        "",
+        "",
+        "def plain(): pass",
+        "",
+    ]
+
+
+def test_dense_triggers_are_not_worth_stubbing() -> None:
+    assert not python_outline.worth_stubbing([100, 900, 1700], 2000)
+    assert python_outline.worth_stubbing([100], 20_000)
