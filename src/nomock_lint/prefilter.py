@@ -467,7 +467,6 @@ def trigger_offsets(
     `from unittest.mock import patch as p`), since a resolved path is spelled partly in the
     import and partly where it is used."""
     from nomock_lint import import_targets
-    from nomock_lint.frontends import python_outline
 
     if in_manual_mock_dir(relpath, rules, "python"):
         return None
@@ -497,18 +496,14 @@ def trigger_offsets(
             found += [m.start() for m in fast.finditer(data)]
         else:
             found += [m.start() for m in fast.finditer(data) if full.match(data, m.start())]
-    found.sort()
-    calls, assigns = split.arg0_imported, split.assign_imported
-    targets: list[int] | None = []
+    if split.arg0_imported or split.assign_imported:
+        targets = import_targets.offsets(data, split.arg0_imported, split.assign_imported)
+        if targets is None:
+            return None
+        found += targets
     if not found:
-        if not (calls or assigns):
-            return []
-        targets = import_targets.offsets(data, calls, assigns)
-        if not targets:
-            return targets  # None (anywhere) or [] (nowhere)
-        found = sorted(targets)
-    if not python_outline.worth_stubbing(found, len(data)):
-        return None  # parsed whole: the other places do not matter
+        return []
+    found.sort()
     names: set[bytes] = set()
     for statement in import_targets.IMPORT.finditer(data):
         start = import_targets.logical_line_start(data, statement.start())
@@ -527,12 +522,5 @@ def trigger_offsets(
             if not before and (end == len(data) or data[end] not in import_targets.WORD):
                 found.append(pos)
             pos = data.find(name, end)
-    if (calls or assigns) and not targets:  # (not found above)
-        targets = import_targets.offsets(data, calls, assigns)
-        if targets is None:
-            return None
-        found += targets
     found.sort()
-    if not python_outline.worth_stubbing(found, len(data)):
-        return None
     return found
