@@ -16,6 +16,14 @@ TEST_PATH = "tests/test_app.py"
 FILLER = "".join(f"    x{i} = compute({i}, 'value number {i}')\n" for i in range(60))
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _compiled_patterns() -> None:
+    """The lexer compiles its regexes for large files only (a one-file check of a small file
+    parses it whole): these tests stub small files, and members of classes indented by 4."""
+    source = "class A:\n    class B:\n        def f(self):\n            pass\n"
+    python_outline.stub_bodies(source.encode(), [0, 9, 22], compile_patterns=True)
+
+
 def _filler(name: str, indent: str = "") -> str:
     return f"{indent}def {name}(self):\n" + "".join(
         indent + line for line in FILLER.splitlines(True)
@@ -196,3 +204,13 @@ def test_a_definition_named_in_non_ascii_letters_is_kept() -> None:
         "def plain(): pass",
         "",
     ]
+
+
+def test_a_small_file_is_lexed_only_with_compiled_patterns() -> None:
+    # Members indented by 3: no file compiled that pattern, and this one is too small to.
+    source = b"class A:\n   def f(self):\n      mock = 1\n   def g(self):\n      pass\n"
+    offsets = [source.index(b"mock")]
+    assert python_outline.stub_bodies(source, offsets) is None
+    stubbed = python_outline.stub_bodies(source, offsets, compile_patterns=True)
+    assert stubbed is not None
+    assert stubbed.decode().splitlines()[3] == "   def g(): pass"

@@ -137,13 +137,8 @@ def _continues_brackets(data: bytes, line_start: int) -> bool:
 
 
 def _depth(text: bytes) -> int:
-    depth = 0
-    for char in text:
-        if char in _OPENERS:
-            depth += 1
-        elif char in _CLOSERS:
-            depth -= 1
-    return depth
+    opened = text.count(b"(") + text.count(b"[") + text.count(b"{")
+    return opened - text.count(b")") - text.count(b"]") - text.count(b"}")
 
 
 def _group_is_target(data: bytes, pos: int) -> bool:

@@ -24,7 +24,6 @@ string, unbalanced brackets, an f-string whose replacement field may hold its ow
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Sequence
 
@@ -44,12 +43,11 @@ _STRING_END = {
 }
 
 
-@functools.cache
-def _logical_line() -> re.Pattern[bytes]:
+def _logical_line_regex() -> re.Pattern[bytes]:
     """One logical line in one match, for most lines: `_logical_line_end` in C. Brackets nest
     at most three deep here, and only simple one-line f-strings are in (the others need the
     check in `_string_end`): other lines, and any line this does not match, take the slow
-    path. (Compiled on first use: about 10 ms.)"""
+    path."""
     plain = rb"[^\n'\"#\\()\[\]{}]++"
     string = (
         rb"(?<![fF])(?<![fF][rR])(?s:"
@@ -172,9 +170,12 @@ def _fields_closed(text: bytes) -> bool:
     return depth == 0
 
 
-def stub_bodies(data: bytes, offsets: Sequence[int]) -> bytes | None:
+def stub_bodies(
+    data: bytes, offsets: Sequence[int], *, compile_patterns: bool | None = None
+) -> bytes | None:
     """`data` with every function and class that holds no offset replaced by a stub (see the
-    module's docstring); None when nothing is replaced or the lexer is unsure."""
+    module's docstring); None when nothing is replaced or the lexer is unsure. The lexer's
+    regexes are compiled for a large file or when `compile_patterns` says so (see _Lexer)."""
     if b"\t" in data or b"\f" in data:
         # Only where they indent a line is either a problem; checking that costs more than
         # parsing the rare file that has them whole.
@@ -184,7 +185,8 @@ def stub_bodies(data: bytes, offsets: Sequence[int]) -> bytes | None:
     stubs: list[tuple[int, int, int, bytes]] = []  # (start, header line, end, stub)
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        _blocks(data, start, len(data), 0, offsets, stubs)
+        may_compile = len(data) >= _COMPILE_AT if compile_patterns is None else compile_patterns
+        _blocks(_Lexer(data, may_compile), start, len(data), 0, offsets, stubs)
     except _Unsure:
         return None
     if not stubs:
@@ -206,7 +208,7 @@ class _Unsure(Exception):
 
 
 def _blocks(
-    data: bytes,
+    lexer: _Lexer,
     start: int,
     end: int,
     indent: int,
@@ -216,7 +218,8 @@ def _blocks(
     """Stub the functions and classes among the statements at `indent` in data[start:end] that
     hold no offset, and the bodies of those that hold one only in their header; at module
     level, look into the classes that hold one in their body."""
-    starts = _statements(data, start, end, indent)
+    data = lexer.data
+    starts = lexer.statements(start, end, indent)
     i = 0
     while i < len(starts):
         first = j = starts[i]
@@ -233,8 +236,8 @@ def _blocks(
             stub = b"(): pass" if kind == b"def" else b": pass"
             stubs.append((first, j, stop, b" " * indent + kind + b" " + name + stub))
             continue
-        body = _line_end(data, j + indent, stop)
-        inner = _indent_at(data, body, stop)
+        body = lexer.line_end(j + indent, stop)
+        inner = lexer.indent_at(body, stop)
         if inner is None:
             continue  # `def f(): return 1`: the body is on the header's line
         if inner <= indent:
@@ -244,7 +247,7 @@ def _blocks(
             # parameter): they stay, the body becomes `pass`.
             stubs.append((body, body, stop, b" " * inner + b"pass"))
         elif indent == 0 and kind == b"class":
-            _blocks(data, body, stop, inner, offsets, stubs)
+            _blocks(lexer, body, stop, inner, offsets, stubs)
 
 
 def _has(offsets: Sequence[int], start: int, end: int) -> bool:
@@ -252,46 +255,64 @@ def _has(offsets: Sequence[int], start: int, end: int) -> bool:
     return i < len(offsets) and offsets[i] < end
 
 
-def _statements(data: bytes, start: int, end: int, indent: int) -> list[int]:
-    """Where each statement at `indent` in data[start:end] starts (the start of its line)."""
-    starts: list[int] = []
-    deeper = _deeper(indent)
-    pos = start
-    while True:
-        pos = deeper.match(data, pos, end).end()  # type: ignore[union-attr]
-        first = _SPACES.match(data, pos, end).end()  # type: ignore[union-attr]
-        if first >= end:
-            return starts
-        own = first - pos
-        if own < indent:
-            raise _Unsure  # a dedent to no enclosing level: let the parser report it
-        if own == indent:
-            starts.append(pos)
-        pos = _line_end(data, first, end)
+# Compiling the regexes below takes about 10 ms each, parsing a 64 KB file about as long: a
+# smaller file is lexed only with what an earlier file compiled, else parsed whole (a one-file
+# check does not pay for them; a worker checking many files soon has them).
+_COMPILE_AT = 64 * 1024
+_BLANKS = rb"[ ]*+(?:#[^\n]*+)?\r?(?:\n|\Z)"
+_ONLY_BLANKS = re.compile(rb"(?:" + _BLANKS + rb")*+")
+_PATTERNS: dict[int, re.Pattern[bytes]] = {}  # -1: one logical line; n: _deeper(n)
 
 
-def _indent_at(data: bytes, start: int, end: int) -> int | None:
-    """The indentation of the first line of code in data[start:end]."""
-    pos = _deeper(-1).match(data, start, end).end()  # type: ignore[union-attr]
-    first = _SPACES.match(data, pos, end).end()  # type: ignore[union-attr]
-    return first - pos if first < end else None
+class _Lexer:
+    __slots__ = ("data", "may_compile")
 
+    def __init__(self, data: bytes, may_compile: bool) -> None:
+        self.data = data
+        self.may_compile = may_compile
 
-def _line_end(data: bytes, first: int, end: int) -> int:
-    """The offset after the logical line whose code starts at `first`."""
-    fast = _logical_line().match(data, first, end)
-    after = fast.end() if fast is not None else _logical_line_end(data, first)
-    if after is None:
-        raise _Unsure
-    return after
+    def pattern(self, key: int) -> re.Pattern[bytes]:
+        found = _PATTERNS.get(key)
+        if found is None:
+            if not self.may_compile:
+                raise _Unsure
+            if key < 0:
+                found = _logical_line_regex()
+            else:
+                # Blank and comment lines, and logical lines indented deeper than `key`.
+                deeper = rb"[ ]{%d,}+(?=[^ \r\n#])(?:" % (key + 1) + self.pattern(-1).pattern
+                found = re.compile(rb"(?:" + _BLANKS + rb"|" + deeper + rb"))*+")
+            _PATTERNS[key] = found
+        return found
 
+    def statements(self, start: int, end: int, indent: int) -> list[int]:
+        """Where each statement at `indent` in data[start:end] starts (its line's start)."""
+        data = self.data
+        starts: list[int] = []
+        deeper = self.pattern(indent)
+        pos = start
+        while True:
+            pos = deeper.match(data, pos, end).end()  # type: ignore[union-attr]
+            first = _SPACES.match(data, pos, end).end()  # type: ignore[union-attr]
+            if first >= end:
+                return starts
+            own = first - pos
+            if own < indent:
+                raise _Unsure  # a dedent to no enclosing level: let the parser report it
+            if own == indent:
+                starts.append(pos)
+            pos = self.line_end(first, end)
 
-@functools.lru_cache(maxsize=32)
-def _deeper(indent: int) -> re.Pattern[bytes]:
-    """As many blank lines, comment lines and logical lines indented deeper than `indent` as
-    follow (with -1: only blank and comment lines)."""
-    blank = rb"[ ]*+(?:#[^\n]*+)?\r?(?:\n|\Z)"
-    if indent < 0:
-        return re.compile(rb"(?:" + blank + rb")*+")
-    deeper = rb"[ ]{%d,}+(?=[^ \r\n#])(?:" % (indent + 1) + _logical_line().pattern + rb")"
-    return re.compile(rb"(?:" + blank + rb"|" + deeper + rb")*+")
+    def indent_at(self, start: int, end: int) -> int | None:
+        """The indentation of the first line of code in data[start:end]."""
+        pos = _ONLY_BLANKS.match(self.data, start, end).end()  # type: ignore[union-attr]
+        first = _SPACES.match(self.data, pos, end).end()  # type: ignore[union-attr]
+        return first - pos if first < end else None
+
+    def line_end(self, first: int, end: int) -> int:
+        """The offset after the logical line whose code starts at `first`."""
+        fast = self.pattern(-1).match(self.data, first, end)
+        after = fast.end() if fast is not None else _logical_line_end(self.data, first)
+        if after is None:
+            raise _Unsure
+        return after
