@@ -117,11 +117,17 @@ def test_mutated_fixtures(case: tuple[str, bytes]) -> None:
 @SETTINGS
 @given(case=mutated_fixture())
 def test_prefilter_is_sound_on_mutated_fixtures(case: tuple[str, bytes]) -> None:
-    """The prefilter never loses a finding; only NM903 needs a parse that it skips."""
+    """The prefilter never loses a finding; only NM903 needs a parse that it skips. A file
+    that does not parse whole may still parse without the functions that the prefilter leaves
+    out (frontends/python_outline.py): then it is checked, not reported as NM903."""
     name, data = case
     with_prefilter = [f for f in _check(data, name, True) if f.rule_id != "NM903"]
-    without = [f for f in _check(data, name, False) if f.rule_id != "NM903"]
-    assert with_prefilter == without
+    whole = _check(data, name, False)
+    without = [f for f in whole if f.rule_id != "NM903"]
+    if any(f.rule_id == "NM903" for f in whole):
+        assert without == []  # nothing to lose
+    else:
+        assert with_prefilter == without
 
 
 def test_parser_warnings_do_not_reach_the_user() -> None:
