@@ -217,3 +217,23 @@ def test_every_declarator_of_a_declaration_is_a_definition() -> None:
     facts, _ = javascript.extract(source.encode(), "src/app.ts")
     names = [d.name for d in facts.definitions]
     assert names == ["a", "mockUsers", "b", "m", "fakeRows", "x", "dummyItems", "y"]
+
+
+def test_a_file_whose_trigger_is_only_in_a_comment_is_screened_out_after_lexing() -> None:
+    source = b"/* Promise.all = ... in old tests */ const s = 'a // b';\nexport const a = 1;\n"
+    screened: list[bytes] = []
+
+    def refuse(text: bytes) -> bool:
+        screened.append(text)
+        return False
+
+    facts, _ = javascript.extract(source, "src/a.ts", screen=refuse)
+    assert screened == [b" " * 36 + source[36:]]  # the comment blanked, the string kept
+    assert facts.definitions == []
+    facts, _ = javascript.extract(source, "src/a.ts", screen=lambda text: True)
+    assert [d.name for d in facts.definitions] == ["s", "a"]
+    # A comment that mentions nomock can be a suppression (or an unused one: NM902).
+    kept = b"// nomock: allow NM203 -- old\n" + source
+    facts, _ = javascript.extract(kept, "src/a.ts", screen=refuse)
+    assert len(screened) == 1 and facts.comments
+    assert _findings("// Promise.all = x\nPromise.all = f;\n", "tests/a.test.ts") == [(2, "NM203")]

@@ -39,10 +39,12 @@ def extract_facts(
     language: str,
     wanted: Wanted = EVERYTHING,
     triggers: Sequence[int] | None = None,
+    screen: Callable[[bytes], bool] | None = None,
 ) -> tuple[Facts, str]:
     """The file's facts and its decoded text, from the language's front-end (with `wanted`,
     only the facts that the active rules read; with a Python file's `triggers`, only the
-    functions and classes that hold one are parsed: see frontends/python_outline.py)."""
+    functions and classes that hold one are parsed: see frontends/python_outline.py; a JS
+    file is `screen`ed again without its comments: see javascript.extract)."""
     if language == "python":
         from nomock_lint.frontends import python_ast
         from nomock_lint.frontends.source import decode_python
@@ -73,7 +75,7 @@ def extract_facts(
                 raise first from None
     from nomock_lint.frontends import javascript
 
-    return javascript.extract(data, relpath)
+    return javascript.extract(data, relpath, screen)
 
 
 def check_source(
@@ -90,18 +92,25 @@ def check_source(
     with_plugins = bool(config.plugins) and language == "python"
     use_prefilter = use_prefilter and not with_plugins  # plugin rules have no trigger words
     triggers = None
+    screen = None
     if use_prefilter:
         if language == "python":  # where, not only whether: see frontends/python_outline.py
             triggers = prefilter.trigger_offsets(data, relpath, rules, is_test)
             skip = triggers == []
         else:
             skip = not prefilter.may_match(data, relpath, rules, language, is_test)
+
+            def screen(text: bytes) -> bool:
+                return prefilter.may_match(text, relpath, rules, language, is_test)
+
         if skip:
             return FileResult(FileOutcome(relpath, FileStatus.CHECKED, "", language, is_test))
     ignored = config.ignored_for(relpath)
     compiled = engine.compile_rules(tuple(r for r in rules if r.id not in ignored), language)
     try:
-        facts, text = extract_facts(data, relpath, language, compiled.wanted(is_test), triggers)
+        facts, text = extract_facts(
+            data, relpath, language, compiled.wanted(is_test), triggers, screen
+        )
     except ParseError as exc:
         return unparsable(relpath, language, is_test, exc.reason, exc.line, exc.col, config)
     findings = engine.match(

@@ -52,6 +52,19 @@ class Masked:
     code: str  # same length, non-code blanked
     strings: dict[int, str] = field(default_factory=dict)  # quote offset -> raw contents
     comments: list[tuple[int, str]] = field(default_factory=list)  # (offset, body) with `nomock`
+    comment_starts: dict[int, int] = field(default_factory=dict)  # every comment: end -> start
+
+    def without_comments(self) -> str:
+        """The original text with its comments blanked and everything else kept (the strings
+        that `code` blanks too)."""
+        parts = []
+        pos = 0
+        for end, start in sorted(self.comment_starts.items()):
+            parts.append(self.text[pos:start])
+            parts.append(blank(self.text[start:end]))
+            pos = end
+        parts.append(self.text[pos:])
+        return "".join(parts)
 
 
 def blank(s: str) -> str:
@@ -350,4 +363,4 @@ def mask(text: str, jsx: bool = False) -> Masked:
     scanner = _Scanner(text, jsx)
     code = scanner.run()
     assert len(code) == len(text), "masking must keep every offset"
-    return Masked(text, code, scanner.strings, scanner.comments)
+    return Masked(text, code, scanner.strings, scanner.comments, scanner.comment_starts)
