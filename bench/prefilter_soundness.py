@@ -5,7 +5,8 @@
     python bench/prefilter_soundness.py bench/.cache/corpus-typescript --language javascript
 
 Prints the bytes that pass the prefilter, the bytes of them that are parsed (Python: functions
-and classes with no trigger are not, see frontends/python_outline.py), and every finding that a
+and classes with no trigger are not, see frontends/python_outline.py; JS: files that fail the
+prefilter once their comments are blanked are lexed but not extracted), and every finding that a
 check without the prefilter has and one with it has not, or the other way round (NM903 aside:
 files that are not parsed are never NM903). Uses the tree's own config.
 """
@@ -13,6 +14,7 @@ files that are not parsed are never NM903). Uses the tree's own config.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from multiprocessing import Pool
 from pathlib import Path
@@ -20,7 +22,8 @@ from pathlib import Path
 from nomock_lint import api, prefilter
 from nomock_lint.config import Config, load_config
 from nomock_lint.discovery import Candidate, discover
-from nomock_lint.frontends import python_outline
+from nomock_lint.facts import ParseError
+from nomock_lint.frontends import javascript, python_outline
 from nomock_lint.model import Finding
 
 _CONFIG: Config | None = None
@@ -57,6 +60,16 @@ def _one(candidate: Candidate) -> tuple[int, int, int, float, list[str]]:
         stubbed = python_outline.stub_bodies(data, offsets) if offsets is not None else None
         if stubbed is not None:
             parsed = len(stubbed) - stubbed.count(b"\n")
+    else:  # screened again without comments (javascript.extract): not extracted if it fails
+        screened: list[bool] = []
+
+        def screen(text: bytes) -> bool:
+            screened.append(prefilter.may_match(text, relpath, config.rules, language, is_test))
+            return screened[-1]
+
+        with contextlib.suppress(ParseError):
+            javascript.extract(data, relpath, screen)
+        parsed = 0 if screened == [False] else parsed
     found = api.check_source(data, relpath, language, is_test, config)
     got = {_key(f) for f in found.findings if f.rule_id != "NM903"}
     differ = [f"lost {k}" for k in sorted(expected - got)]
