@@ -7,7 +7,6 @@ paths -> discovery -> prefilter -> front-end -> facts -> rules -> findings
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from nomock_lint.config import Config, load_config
 from nomock_lint.discovery import Candidate, discover, language_of, relative
 from nomock_lint.facts import EVERYTHING, Facts, ParseError, Span, Wanted
 from nomock_lint.model import FileOutcome, FileStatus, Finding, Report
+from nomock_lint.records import Record
 
 if TYPE_CHECKING:
     from nomock_lint.baseline import Baseline
@@ -24,13 +24,21 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 
 
-@dataclass(slots=True)
-class FileResult:
-    outcome: FileOutcome
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: int = 0
-    # False for what must be found out again next time (an unreadable file, an internal error).
-    reusable: bool = True
+class FileResult(Record):
+    __slots__ = ("findings", "outcome", "reusable", "suppressed")
+
+    def __init__(
+        self,
+        outcome: FileOutcome,
+        findings: list[Finding] | None = None,
+        suppressed: int = 0,
+        reusable: bool = True,
+    ) -> None:
+        self.outcome = outcome
+        self.findings = [] if findings is None else findings
+        self.suppressed = suppressed
+        # False for what must be found out again next time (an unreadable file, an internal error).
+        self.reusable = reusable
 
 
 def extract_facts(
@@ -130,7 +138,7 @@ def _with_context(findings: list[Finding], text: str) -> list[Finding]:
     from nomock_lint.frontends.source import Lines
 
     lines = Lines(text)
-    return [replace(f, context=lines.line(f.span.line).strip()) for f in findings]
+    return [f._replace(context=lines.line(f.span.line).strip()) for f in findings]
 
 
 def load_file(candidate: Candidate, config: Config) -> bytes | FileResult:

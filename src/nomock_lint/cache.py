@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +54,7 @@ _TAG = (
 )
 # A finding is stored as the list of its fields in this order; the span as a list of four
 # numbers, the path as null (an entry's findings are all in its own file).
-_FIELDS = tuple(f.name for f in fields(Finding))
+_FIELDS = Finding._fields
 _SPAN, _PATH = _FIELDS.index("span"), _FIELDS.index("path")
 
 

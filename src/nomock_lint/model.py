@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nomock_lint.facts import Span
+from nomock_lint.records import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+# NamedTuples and a slot class rather than dataclasses: see facts.py and records.py.
+class Finding(NamedTuple):
     rule_id: str
     rule_name: str
     path: str  # relative to the project root, `/`-separated
@@ -31,8 +32,7 @@ class FileStatus(enum.StrEnum):
     UNPARSABLE = "unparsable"
 
 
-@dataclass(frozen=True, slots=True)
-class FileOutcome:
+class FileOutcome(NamedTuple):
     path: str
     status: FileStatus
     reason: str = ""  # why skipped or unparsable
@@ -40,15 +40,25 @@ class FileOutcome:
     is_test: bool = False
 
 
-@dataclass(slots=True)
-class Report:
-    findings: list[Finding] = field(default_factory=list)
-    files: list[FileOutcome] = field(default_factory=list)
-    root: str = "."
-    # Findings silenced by inline suppressions and by the baseline (counted, not shown).
-    suppressed: int = 0
-    baselined: int = 0
-    baseline_fixed: int = 0  # baseline entries with no matching finding any more
+class Report(Record):
+    __slots__ = ("baseline_fixed", "baselined", "files", "findings", "root", "suppressed")
+
+    def __init__(
+        self,
+        findings: list[Finding] | None = None,
+        files: list[FileOutcome] | None = None,
+        root: str = ".",
+        suppressed: int = 0,
+        baselined: int = 0,
+        baseline_fixed: int = 0,
+    ) -> None:
+        self.findings = [] if findings is None else findings
+        self.files = [] if files is None else files
+        self.root = root
+        # Findings silenced by inline suppressions and by the baseline (counted, not shown).
+        self.suppressed = suppressed
+        self.baselined = baselined
+        self.baseline_fixed = baseline_fixed  # baseline entries with no matching finding any more
 
     def by_rule(self) -> Counter[str]:
         return Counter(f.rule_id for f in self.findings)
