@@ -10,9 +10,8 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from nomock_lint.config import ALWAYS_SKIPPED_DIRS, Config
 from nomock_lint.globs import GlobList, translatable
@@ -35,8 +34,7 @@ def language_of(path: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     path: Path  # as given or found (not resolved: symlinks keep their own name)
     relpath: str  # relative to the project root, `/`-separated
     language: str
