@@ -14,7 +14,7 @@ from nomock_lint import engine, prefilter
 from nomock_lint.config import Config, load_config
 from nomock_lint.discovery import Candidate, discover, language_of, relative
 from nomock_lint.facts import EVERYTHING, Facts, ParseError, Span, Wanted
-from nomock_lint.model import FileOutcome, FileStatus, Finding, Report
+from nomock_lint.model import SORT_KEY, FileOutcome, FileStatus, Finding, Report
 from nomock_lint.records import Record
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ def check(
         report.findings.extend(result.findings)
         report.suppressed += result.suppressed
     report.files.sort(key=lambda f: f.path)
-    report.findings.sort(key=Finding.sort_key)
+    report.findings.sort(key=SORT_KEY)
     if baseline is not None:
         baseline.apply(report)
     return report
