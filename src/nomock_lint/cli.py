@@ -154,6 +154,9 @@ def check(
             jobs=jobs,
             cache_dir=cache_dir,
         )
+    import gc
+
+    gc.freeze()  # the report is kept to the end: rendering's collections need not re-walk it
     render = renderers().get(output_format)
     if render is None:
         raise click.UsageError(f"--format {output_format} is not available in this version")
