@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nomock_lint import engine, prefilter
 from nomock_lint.config import Config, load_config
 from nomock_lint.discovery import Candidate, discover, language_of, relative
 from nomock_lint.facts import EVERYTHING, Facts, ParseError, Span, Wanted
@@ -78,6 +77,8 @@ def check_source(
     use_prefilter: bool = True,
 ) -> FileResult:
     """Every finding in one file's bytes (no I/O: the language server calls this too)."""
+    from nomock_lint import engine, prefilter  # not imported by runs that the cache answers
+
     rules = config.rules
     with_plugins = bool(config.plugins) and language == "python"
     use_prefilter = use_prefilter and not with_plugins  # plugin rules have no trigger words

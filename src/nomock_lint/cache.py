@@ -305,16 +305,20 @@ def _row(finding: Finding) -> list[Any]:
     return row
 
 
+_STATUS = {status.value: status for status in FileStatus}
+_new_tuple = tuple.__new__  # a NamedTuple from a list in C (their `__new__` is Python)
+
+
 def _load(data: dict[str, Any], relpath: str) -> FileResult:
     from nomock_lint.api import FileResult
 
-    outcome = FileOutcome(relpath, FileStatus(data["s"]), data["r"], data["l"], bool(data["t"]))
+    outcome = FileOutcome(relpath, _STATUS[data["s"]], data["r"], data["l"], bool(data["t"]))
     findings = []
     for row in data["f"]:
-        if len(row) != len(_FIELDS):
+        if len(row) != len(_FIELDS) or len(row[_SPAN]) != len(Span._fields):
             raise ValueError("not a finding")
         values = list(row)  # the index keeps its rows as they are, to write them back
-        values[_SPAN] = Span(*values[_SPAN])
+        values[_SPAN] = _new_tuple(Span, values[_SPAN])
         values[_PATH] = relpath
-        findings.append(Finding(*values))
+        findings.append(_new_tuple(Finding, values))
     return FileResult(outcome, findings, int(data["n"]))
