@@ -106,6 +106,11 @@ def check(
     changed_since: str | None,
 ) -> None:
     """Check PATHS (default: the current folder) for mocks and test-mode branches."""
+    import gc
+
+    # One run, then exit: what it builds is kept to the end (a warm run's findings), so the
+    # cyclic collector would only re-walk it. The runner still collects while checking files.
+    gc.disable()
     from nomock_lint import api
     from nomock_lint.config import load_config
     from nomock_lint.formats import RenderOptions, renderers
@@ -154,9 +159,6 @@ def check(
             jobs=jobs,
             cache_dir=cache_dir,
         )
-    import gc
-
-    gc.freeze()  # the report is kept to the end: rendering's collections need not re-walk it
     render = renderers().get(output_format)
     if render is None:
         raise click.UsageError(f"--format {output_format} is not available in this version")
