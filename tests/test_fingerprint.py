@@ -59,3 +59,11 @@ def test_occurrences_count_identical_fingerprints_in_source_order() -> None:
     assert keys[9] == f"{base}:2"
     assert keys[6] == f"{fingerprint(other)}:1"
     assert with_occurrences([]) == []
+
+
+def test_fingerprints_never_change() -> None:
+    """Baselines and code scanning alerts store them: these values are fixed forever."""
+    finding = BASE._replace(context="client  =  MagicMock()", rule_name="mock-call")
+    assert fingerprint(finding) == "fc0a5e1ee108a2de"
+    assert fingerprint(finding._replace(context="")) == "a192f0c4aeec2780"
+    assert fingerprint(finding._replace(context="x = \udcff")) == "d289625419c741f7"

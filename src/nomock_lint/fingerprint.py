@@ -26,11 +26,11 @@ def fingerprint(finding: Finding) -> str:
     is identified by its rule and path alone; there is at most one such finding per file.
     """
     context = " ".join(finding.context.split())
-    parts = [finding.rule_id, finding.path]
     if context:
-        parts += [context, finding.name]
-    digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:16]
+        text = f"{finding.rule_id}\0{finding.path}\0{context}\0{finding.name}"
+    else:
+        text = f"{finding.rule_id}\0{finding.path}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def with_occurrences(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
