@@ -9,10 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from nomock_lint import cache as cache_module
 from nomock_lint.api import FileResult
 from nomock_lint.config import Config
 from nomock_lint.discovery import Candidate
+from nomock_lint.facts import Span
+from nomock_lint.model import FileOutcome, FileStatus, Finding
 
 from .conftest import run_nomock
 
@@ -269,3 +273,24 @@ def test_index_keeps_files_outside_the_run_and_drops_deleted_ones(project: Path)
     paths[2].unlink()
     paths[1].write_text("y = 2\n")
     assert run([candidates[1]]) == {"a.py", "b.py"}
+
+
+def test_entry_rows_round_trip_and_damaged_rows_are_misses() -> None:
+    finding = Finding("NM201", "mock-call", "a.py", Span(5, 5, 5, 16), "msg", "error", "m.Mock")
+    outcome = FileOutcome("a.py", FileStatus.CHECKED, "", "python", True)
+    result = FileResult(outcome, [finding._replace(context="Mock()")], 2)
+    stored = json.loads(json.dumps(cache_module._dump(result)))
+    loaded = cache_module._load(stored, "a.py")
+    assert loaded == result
+    assert type(loaded.findings[0]) is Finding and type(loaded.findings[0].span) is Span
+    row = stored["f"][0]
+    span_at = Finding._fields.index("span")
+    damaged = [
+        {**stored, "s": "bogus"},
+        {**stored, "f": [row[:-1]]},
+        {**stored, "f": [[*row[:span_at], [5, 5, 5], *row[span_at + 1 :]]]},
+        {**stored, "f": [[*row[:span_at], 5, *row[span_at + 1 :]]]},
+    ]
+    for data in damaged:
+        with pytest.raises((ValueError, KeyError, TypeError, IndexError)):
+            cache_module._load(data, "a.py")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from nomock_lint import api
 from nomock_lint.config import Config
-from nomock_lint.facts import Binding, Definition, DefKind, Reference, RefKind, Span
+from nomock_lint.facts import Binding, RefKind
 from nomock_lint.frontends import javascript
 
 from .conftest import run_nomock
@@ -110,16 +110,6 @@ def test_line_100_is_not_an_emoji_code(project: Path) -> None:
     (project / "a.test.ts").write_text("\n" * 99 + "vi.fn();\n")
     result = run_nomock(["check", "."], project)
     assert result.stdout.startswith("a.test.ts:100:1: NM201 "), result.stdout
-
-
-def test_fast_constructors_build_ordinary_facts() -> None:
-    span = javascript._new_span(1, 2, 3, 4)
-    assert span == Span(1, 2, 3, 4) and hash(span) == hash(Span(1, 2, 3, 4))
-    ref = javascript._new_reference("vi.fn", RefKind.CALL, Binding.GLOBAL, span, "vi.fn")
-    assert ref == Reference("vi.fn", RefKind.CALL, Binding.GLOBAL, Span(1, 2, 3, 4), "vi.fn")
-    made = javascript._new_definition(DefKind.CLASS, "A", span, False, ("B",))
-    assert made == Definition(DefKind.CLASS, "A", Span(1, 2, 3, 4), False, ("B",))
-    assert hash(made) == hash(Definition(DefKind.CLASS, "A", Span(1, 2, 3, 4), False, ("B",)))
 
 
 @pytest.mark.parametrize("is_test", [False, True])

@@ -10,7 +10,10 @@ import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nomock_lint.formats import json_format
+from nomock_lint.facts import Span
+from nomock_lint.fingerprint import with_occurrences
+from nomock_lint.formats import RenderOptions, json_format
+from nomock_lint.model import Finding, Report
 
 from .conftest import run_nomock
 from .test_sarif import EVERY_RULE_TREE, write_tree
@@ -69,3 +72,52 @@ _JSON_VALUES = st.recursive(
 @given(_JSON_VALUES)
 def test_dumps_is_the_standard_indented_encoding(value: object) -> None:
     assert json_format.dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _reference_findings(findings: list[Finding]) -> list[dict[str, Any]]:
+    """The findings list as the generic encoder would get it (the shape README.md documents)."""
+    items = []
+    for f, key in with_occurrences(findings):
+        item: dict[str, Any] = {
+            "rule": f.rule_id,
+            "name": f.rule_name,
+            "severity": f.severity,
+            "path": f.path,
+            "line": f.span.line,
+            "column": f.span.col,
+            "end_line": f.span.end_line,
+            "end_column": f.span.end_col,
+            "message": f.message,
+            "matched": f.name,
+        }
+        if f.alternative:
+            item["alternative"] = f.alternative
+        items.append({**item, "fingerprint": key})
+    return items
+
+
+_FINDINGS = st.lists(
+    st.builds(
+        Finding,
+        rule_id=st.sampled_from(["NM101", "NM201", "X100"]),
+        rule_name=st.text(max_size=8),
+        path=st.sampled_from(["a.py", 'dir/"q".py', "tests/\u00e9\\t.ts"]),
+        span=st.builds(Span, *[st.integers(min_value=1, max_value=10**6)] * 4),
+        message=st.text(),
+        severity=st.sampled_from(["error", "warning", "note"]),
+        name=st.text(max_size=12),
+        alternative=st.none() | st.text(max_size=6),
+        context=st.sampled_from(["", "x = 1", "mock()"]),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FINDINGS)
+def test_findings_json_is_the_generic_encoding(findings: list[Finding]) -> None:
+    expected = json_format.dumps(_reference_findings(findings), level=1)
+    assert "".join(json_format.findings_json(findings).pieces) == expected
+    report = Report(findings=findings)
+    document = json.loads(json_format.render(report, RenderOptions()))
+    assert document["findings"] == _reference_findings(findings)

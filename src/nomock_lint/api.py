@@ -7,15 +7,14 @@ paths -> discovery -> prefilter -> front-end -> facts -> rules -> findings
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nomock_lint import engine, prefilter
 from nomock_lint.config import Config, load_config
 from nomock_lint.discovery import Candidate, discover, language_of, relative
 from nomock_lint.facts import EVERYTHING, Facts, ParseError, Span, Wanted
-from nomock_lint.model import FileOutcome, FileStatus, Finding, Report
+from nomock_lint.model import SORT_KEY, FileOutcome, FileStatus, Finding, Report
+from nomock_lint.records import Record
 
 if TYPE_CHECKING:
     from nomock_lint.baseline import Baseline
@@ -24,13 +23,21 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 
 
-@dataclass(slots=True)
-class FileResult:
-    outcome: FileOutcome
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: int = 0
-    # False for what must be found out again next time (an unreadable file, an internal error).
-    reusable: bool = True
+class FileResult(Record):
+    __slots__ = ("findings", "outcome", "reusable", "suppressed")
+
+    def __init__(
+        self,
+        outcome: FileOutcome,
+        findings: list[Finding] | None = None,
+        suppressed: int = 0,
+        reusable: bool = True,
+    ) -> None:
+        self.outcome = outcome
+        self.findings = [] if findings is None else findings
+        self.suppressed = suppressed
+        # False for what must be found out again next time (an unreadable file, an internal error).
+        self.reusable = reusable
 
 
 def extract_facts(
@@ -88,6 +95,8 @@ def check_source(
     use_prefilter: bool = True,
 ) -> FileResult:
     """Every finding in one file's bytes (no I/O: the language server calls this too)."""
+    from nomock_lint import engine, prefilter  # not imported by runs that the cache answers
+
     rules = config.rules
     with_plugins = bool(config.plugins) and language == "python"
     use_prefilter = use_prefilter and not with_plugins  # plugin rules have no trigger words
@@ -162,7 +171,7 @@ def _with_context(findings: list[Finding], text: str) -> list[Finding]:
     from nomock_lint.frontends.source import Lines
 
     lines = Lines(text)
-    return [replace(f, context=lines.line(f.span.line).strip()) for f in findings]
+    return [f._replace(context=lines.line(f.span.line).strip()) for f in findings]
 
 
 def load_file(candidate: Candidate, config: Config) -> bytes | FileResult:
@@ -241,7 +250,7 @@ def check(
         report.findings.extend(result.findings)
         report.suppressed += result.suppressed
     report.files.sort(key=lambda f: f.path)
-    report.findings.sort(key=Finding.sort_key)
+    report.findings.sort(key=SORT_KEY)
     if baseline is not None:
         baseline.apply(report)
     return report

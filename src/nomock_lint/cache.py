@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +54,7 @@ _TAG = (
 )
 # A finding is stored as the list of its fields in this order; the span as a list of four
 # numbers, the path as null (an entry's findings are all in its own file).
-_FIELDS = tuple(f.name for f in fields(Finding))
+_FIELDS = Finding._fields
 _SPAN, _PATH = _FIELDS.index("span"), _FIELDS.index("path")
 
 
@@ -63,11 +62,15 @@ _SPAN, _PATH = _FIELDS.index("span"), _FIELDS.index("path")
 def code_fingerprint() -> str:
     """nomock's own source: a change to any module invalidates every entry, version bump or not."""
     digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0{_FIELDS}".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        with contextlib.suppress(OSError):
-            digest.update(path.read_bytes())
+    package = os.path.dirname(os.path.realpath(__file__))
+    sources = []  # os.walk, not Path.rglob: the glob machinery was most of this, every run
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        sources += [os.path.join(folder, name) for name in files if name.endswith(".py")]
+    for path in sorted(sources):
+        digest.update(os.path.relpath(path, package).replace(os.sep, "/").encode() + b"\0")
+        with contextlib.suppress(OSError), open(path, "rb") as handle:
+            digest.update(handle.read())
     return digest.hexdigest()
 
 
@@ -306,16 +309,20 @@ def _row(finding: Finding) -> list[Any]:
     return row
 
 
+_STATUS = {status.value: status for status in FileStatus}
+_new_tuple = tuple.__new__  # a NamedTuple from a list in C (their `__new__` is Python)
+
+
 def _load(data: dict[str, Any], relpath: str) -> FileResult:
     from nomock_lint.api import FileResult
 
-    outcome = FileOutcome(relpath, FileStatus(data["s"]), data["r"], data["l"], bool(data["t"]))
+    outcome = FileOutcome(relpath, _STATUS[data["s"]], data["r"], data["l"], bool(data["t"]))
     findings = []
     for row in data["f"]:
-        if len(row) != len(_FIELDS):
+        if len(row) != len(_FIELDS) or len(row[_SPAN]) != len(Span._fields):
             raise ValueError("not a finding")
         values = list(row)  # the index keeps its rows as they are, to write them back
-        values[_SPAN] = Span(*values[_SPAN])
+        values[_SPAN] = _new_tuple(Span, values[_SPAN])
         values[_PATH] = relpath
-        findings.append(Finding(*values))
+        findings.append(_new_tuple(Finding, values))
     return FileResult(outcome, findings, int(data["n"]))

@@ -28,9 +28,8 @@ import functools
 import re
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -65,19 +64,18 @@ class CatalogError(Exception):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class CallArg0:
+# NamedTuples and plain classes rather than dataclasses: see records.py.
+class CallArg0(NamedTuple):
     call: str
     arg0: str | None = None
     binding: str | None = None  # binding of the call's own root (None: import or global)
     arg0_binding: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Matchers:
+class Matchers(NamedTuple):
     """What one rule matches in one language (merged with the rule's `[common]` table)."""
 
-    modules: dict[str, str | None] = field(default_factory=dict)
+    modules: dict[str, str | None] = {}  # noqa: RUF012  # never changed after parsing
     flag_uses: bool = False
     calls: tuple[str, ...] = ()
     call_arg0: tuple[CallArg0, ...] = ()
@@ -103,8 +101,24 @@ class Matchers:
         return self == Matchers()
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: the catalog is loaded once
 class Rule:
+    """One rule of the catalog. Immutable, and hashed by identity: the catalog is loaded once."""
+
+    __slots__ = (
+        "alternative",
+        "example",
+        "id",
+        "languages",
+        "message",
+        "name",
+        "scope",
+        "severity",
+        "summary",
+        "supersedes",
+        "use_instead",
+        "what",
+        "why",
+    )
     id: str
     name: str
     severity: str
@@ -118,6 +132,45 @@ class Rule:
     alternative: str
     supersedes: tuple[str, ...]
     languages: dict[str, Matchers]
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        severity: str,
+        scope: str,
+        summary: str,
+        message: str,
+        what: str,
+        why: str,
+        example: str,
+        use_instead: str,
+        alternative: str,
+        supersedes: tuple[str, ...],
+        languages: dict[str, Matchers],
+    ) -> None:
+        for field, value in locals().items():
+            if field != "self":
+                object.__setattr__(self, field, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r} of a Rule")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r} of a Rule")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled to spawned workers with the Config
+        return _rule_from, (self._fields(),)
+
+    def __repr__(self) -> str:
+        return f"Rule(id={self.id!r}, name={self.name!r}, severity={self.severity!r})"
+
+    def _fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def replace(self, **changes: Any) -> Rule:
+        """A copy with some fields changed (a new identity)."""
+        return Rule(**{**self._fields(), **changes})
 
     def applies(self, is_test: bool) -> bool:
         """Whether the rule checks a file of this class (production-scope rules skip tests)."""
@@ -134,6 +187,10 @@ class Rule:
             f"### Example\n```\n{self.example}\n```\n\n"
             f"### Use instead\n```\n{self.use_instead}\n```\n"
         )
+
+
+def _rule_from(fields: dict[str, Any]) -> Rule:
+    return Rule(**fields)
 
 
 def _str_tuple(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -178,7 +235,7 @@ def _matchers(section: dict[str, Any], where: str) -> Matchers:
 
 def _merge(common: Matchers, specific: Matchers) -> Matchers:
     kwargs: dict[str, Any] = {}
-    for name in Matchers.__dataclass_fields__:
+    for name in Matchers._fields:
         a, b = getattr(common, name), getattr(specific, name)
         if isinstance(a, tuple):
             kwargs[name] = a + b
@@ -265,10 +322,10 @@ def _packaged_rules() -> Traversable | None:
     return packaged if packaged.is_dir() else None
 
 
-@dataclass(frozen=True)
 class Catalog:
-    rules: tuple[Rule, ...]
-    sources: tuple[tuple[str, bytes], ...]  # the rule files, by name
+    def __init__(self, rules: tuple[Rule, ...], sources: tuple[tuple[str, bytes], ...]) -> None:
+        self.rules = rules
+        self.sources = sources  # the rule files, by name
 
     @functools.cached_property
     def fingerprint(self) -> str:

@@ -106,6 +106,11 @@ def check(
     changed_since: str | None,
 ) -> None:
     """Check PATHS (default: the current folder) for mocks and test-mode branches."""
+    import gc
+
+    # One run, then exit: what it builds is kept to the end (a warm run's findings), so the
+    # cyclic collector would only re-walk it. The runner still collects while checking files.
+    gc.disable()
     from nomock_lint import api
     from nomock_lint.config import load_config
     from nomock_lint.formats import RenderOptions, renderers

@@ -7,11 +7,9 @@ the key (exit 2).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -75,22 +73,84 @@ def _patterns(value: object, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-@dataclass(frozen=True)
+_FIELDS = (
+    "root",
+    "source",
+    "select",
+    "ignore",
+    "exclude",
+    "extend_exclude",
+    "test_paths",
+    "allow",
+    "allow_modules",
+    "per_path_ignores",
+    "severity",
+    "max_file_size",
+    "respect_gitignore",
+    "plugins",
+)
+
+
 class Config:
-    root: Path = field(default_factory=Path.cwd)
-    source: Path | None = None  # the file it came from
-    select: tuple[str, ...] = ("NM",)
-    ignore: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
-    extend_exclude: tuple[str, ...] = ()
-    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
-    allow: tuple[str, ...] = ()
-    allow_modules: tuple[str, ...] = ()
-    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    severity: tuple[tuple[str, str], ...] = ()
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    respect_gitignore: bool = True
-    plugins: tuple[str, ...] = ()
+    """A run's configuration: immutable, equal and hashed by its fields (a plain class, not a
+    dataclass, whose generated methods cost an `exec` at every start: see records.py)."""
+
+    root: Path
+    source: Path | None  # the file it came from
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    test_paths: tuple[str, ...]
+    allow: tuple[str, ...]
+    allow_modules: tuple[str, ...]
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...]
+    severity: tuple[tuple[str, str], ...]
+    max_file_size: int
+    respect_gitignore: bool
+    plugins: tuple[str, ...]
+
+    def __init__(
+        self,
+        root: Path | None = None,  # default: the working folder
+        source: Path | None = None,
+        select: tuple[str, ...] = ("NM",),
+        ignore: tuple[str, ...] = (),
+        exclude: tuple[str, ...] = DEFAULT_EXCLUDE,
+        extend_exclude: tuple[str, ...] = (),
+        test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS,
+        allow: tuple[str, ...] = (),
+        allow_modules: tuple[str, ...] = (),
+        per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        severity: tuple[tuple[str, str], ...] = (),
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        respect_gitignore: bool = True,
+        plugins: tuple[str, ...] = (),
+    ) -> None:
+        values = locals()
+        values["root"] = Path.cwd() if root is None else root
+        for name in _FIELDS:
+            object.__setattr__(self, name, values[name])
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r} of a Config")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r} of a Config")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Config) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return "Config(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in _FIELDS) + ")"
 
     # -- derived --------------------------------------------------------------------------
 
@@ -142,11 +202,7 @@ class Config:
         import hashlib
         import json
 
-        data = {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if f.name not in ("root", "source")
-        }
+        data = {name: getattr(self, name) for name in _FIELDS if name not in ("root", "source")}
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
     def with_overrides(self, **changes: Any) -> Config:
@@ -165,7 +221,7 @@ class Config:
             changes.setdefault("ignore", ())
         elif "ignore" in changes:
             changes["ignore"] = (*self.ignore, *changes["ignore"])
-        return dataclasses.replace(self, **changes)
+        return Config(**{**{name: getattr(self, name) for name in _FIELDS}, **changes})
 
 
 def _validate_rule_ids(entries: Iterable[str], key: str) -> None:
@@ -197,7 +253,7 @@ def active_rules(
     for rule in catalog.rules:
         if _chosen(rule.id, select) and not _chosen(rule.id, ignore):
             level = _severity_for(rule.id, severity)
-            rules.append(dataclasses.replace(rule, severity=level) if level else rule)
+            rules.append(rule.replace(severity=level) if level else rule)
     return tuple(rules)
 
 

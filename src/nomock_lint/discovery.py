@@ -10,9 +10,8 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from nomock_lint.config import ALWAYS_SKIPPED_DIRS, Config
 from nomock_lint.globs import GlobList, translatable
@@ -35,15 +34,14 @@ def language_of(path: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     path: Path  # as given or found (not resolved: symlinks keep their own name)
     relpath: str  # relative to the project root, `/`-separated
     language: str
     is_test: bool
 
 
-def relative(path: Path, root: Path) -> str:
+def relative(path: Path | str, root: Path) -> str:
     try:
         rel = os.path.relpath(os.path.abspath(path), root)
     except ValueError:  # another drive on Windows
@@ -139,7 +137,7 @@ def discover(paths: list[Path], config: Config) -> Iterator[Candidate | FileOutc
 
 
 def _classify(
-    path: Path,
+    path: Path | str,
     rel: str,
     config: Config,
     gitignores: _GitIgnores | None,
@@ -169,23 +167,23 @@ def _classify(
             regular = True  # vanished or unreadable: reported as NM903 when read
         if not regular:
             return FileOutcome(rel, FileStatus.SKIPPED, "not a regular file", language)
-        return Candidate(path, rel, language, config.is_test(rel))
+        return Candidate(Path(path), rel, language, config.is_test(rel))
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        if path.is_symlink():
+        if os.path.islink(path):
             reason = "symlink loop" if exc.errno == errno.ELOOP else "dangling symlink"
             return FileOutcome(rel, FileStatus.SKIPPED, reason, language)
         mode = stat.S_IFREG  # vanished or unreadable: reported as NM903 when read
     if not stat.S_ISREG(mode):
         # A FIFO would block the run forever; devices and sockets are not source either.
         return FileOutcome(rel, FileStatus.SKIPPED, "not a regular file", language)
-    if top and path.is_symlink():
+    if top and os.path.islink(path):
         target = os.path.realpath(path)
         if not target.startswith(top + os.sep):
             # Followed only when passed explicitly, as for folders.
             return FileOutcome(rel, FileStatus.SKIPPED, "symlink to outside the tree", language)
-    return Candidate(path, rel, language, config.is_test(rel))
+    return Candidate(Path(path), rel, language, config.is_test(rel))
 
 
 def _walk(
@@ -216,7 +214,7 @@ def _walk(
         prefix = None if dir_rel.startswith("..") else "" if dir_rel == "." else dir_rel + "/"
         subdirs = []
         for entry in entries:
-            path = Path(entry.path)
+            path = entry.path  # a Path only for what is kept (thousands per warm run)
             rel = relative(path, config.root) if prefix is None else prefix + entry.name
             try:
                 is_dir = entry.is_dir()
@@ -233,7 +231,7 @@ def _walk(
                     target = os.path.realpath(path)
                     if not (target == real_top or target.startswith(real_top + os.sep)):
                         continue  # outside the tree: followed only when passed explicitly
-                subdirs.append(path)
+                subdirs.append(Path(path))
             else:
                 outcome = _classify(path, rel, config, ignores, False, real_top, floor, entry)
                 if outcome is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -13,4 +14,25 @@ def main() -> None:
         return
     from nomock_lint.cli import main as cli_main
 
-    cli_main()
+    if sys.argv[1:2] != ["check"]:
+        cli_main()
+        return
+    try:
+        cli_main()
+    except SystemExit as done:
+        _exit_now(done)
+
+
+def _exit_now(done: SystemExit) -> None:
+    """End a finished `check` at once, as mypy does: freeing a warm run's report object by object
+    and the interpreter's teardown took 30 ms. Only the output streams need flushing: the run
+    has closed its files and joined its workers. Anything unusual exits the ordinary way."""
+    code = 0 if done.code is None else done.code
+    if not isinstance(code, int):
+        raise done
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise done from None  # a closed pipe: reported as Python reports it
+    os._exit(code)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from nomock_lint.model import Finding
+from nomock_lint.model import SORT_KEY, Finding
 
 
 def fingerprint(finding: Finding) -> str:
@@ -26,11 +26,11 @@ def fingerprint(finding: Finding) -> str:
     is identified by its rule and path alone; there is at most one such finding per file.
     """
     context = " ".join(finding.context.split())
-    parts = [finding.rule_id, finding.path]
     if context:
-        parts += [context, finding.name]
-    digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:16]
+        text = f"{finding.rule_id}\0{finding.path}\0{context}\0{finding.name}"
+    else:
+        text = f"{finding.rule_id}\0{finding.path}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def with_occurrences(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
@@ -40,11 +40,12 @@ def with_occurrences(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
     the result keeps the input order.
     """
     items = list(findings)
-    order = sorted(range(len(items)), key=lambda i: items[i].sort_key())
+    keys = list(map(SORT_KEY, items))
+    order = sorted(range(len(items)), key=keys.__getitem__)
     seen: dict[str, int] = {}  # a plain dict: Counter's miss path is a Python call per finding
-    keys: list[str] = [""] * len(items)
+    numbered: list[str] = [""] * len(items)
     for i in order:
         base = fingerprint(items[i])
         n = seen[base] = seen.get(base, 0) + 1
-        keys[i] = f"{base}:{n}"
-    return list(zip(items, keys, strict=True))
+        numbered[i] = f"{base}:{n}"
+    return list(zip(items, numbered, strict=True))

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import enum
+import operator
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import NamedTuple
 
 from nomock_lint.facts import Span
+from nomock_lint.records import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+# NamedTuples and a slot class rather than dataclasses: see facts.py and records.py.
+class Finding(NamedTuple):
     rule_id: str
     rule_name: str
     path: str  # relative to the project root, `/`-separated
@@ -22,7 +25,13 @@ class Finding:
     context: str = ""  # the source line, stripped (fingerprints survive moved lines)
 
     def sort_key(self) -> tuple[str, Span, str]:
-        return (self.path, self.span, self.rule_id)
+        return SORT_KEY(self)
+
+
+# Finding.sort_key in C (a NamedTuple's fields are its items): reports sort tens of thousands.
+SORT_KEY: Callable[[Finding], tuple[str, Span, str]] = operator.itemgetter(
+    *(Finding._fields.index(name) for name in ("path", "span", "rule_id"))
+)
 
 
 class FileStatus(enum.StrEnum):
@@ -31,8 +40,7 @@ class FileStatus(enum.StrEnum):
     UNPARSABLE = "unparsable"
 
 
-@dataclass(frozen=True, slots=True)
-class FileOutcome:
+class FileOutcome(NamedTuple):
     path: str
     status: FileStatus
     reason: str = ""  # why skipped or unparsable
@@ -40,15 +48,25 @@ class FileOutcome:
     is_test: bool = False
 
 
-@dataclass(slots=True)
-class Report:
-    findings: list[Finding] = field(default_factory=list)
-    files: list[FileOutcome] = field(default_factory=list)
-    root: str = "."
-    # Findings silenced by inline suppressions and by the baseline (counted, not shown).
-    suppressed: int = 0
-    baselined: int = 0
-    baseline_fixed: int = 0  # baseline entries with no matching finding any more
+class Report(Record):
+    __slots__ = ("baseline_fixed", "baselined", "files", "findings", "root", "suppressed")
+
+    def __init__(
+        self,
+        findings: list[Finding] | None = None,
+        files: list[FileOutcome] | None = None,
+        root: str = ".",
+        suppressed: int = 0,
+        baselined: int = 0,
+        baseline_fixed: int = 0,
+    ) -> None:
+        self.findings = [] if findings is None else findings
+        self.files = [] if files is None else files
+        self.root = root
+        # Findings silenced by inline suppressions and by the baseline (counted, not shown).
+        self.suppressed = suppressed
+        self.baselined = baselined
+        self.baseline_fixed = baseline_fixed  # baseline entries with no matching finding any more
 
     def by_rule(self) -> Counter[str]:
         return Counter(f.rule_id for f in self.findings)

@@ -112,17 +112,20 @@ def run(
     todo: list[Candidate] = []
     index = None
     if cache is not None:
-        index = cache.index(config.root)
-        for candidate in candidates:
-            hit = index.get(candidate)  # unchanged since the last run: not even read
-            if hit is None:
-                hit = lookup(candidate, config, cache)  # the same bytes checked before
-                if hit is not None:
-                    index.record(hit)
-            if hit is None:
-                todo.append(candidate)
-            else:
-                results.append(hit)
+        # Decoding the index and building every finding of a warm run allocates containers by
+        # the hundred thousand, all of them kept: the collector would only re-walk them.
+        with _quiet_gc():
+            index = cache.index(config.root)
+            for candidate in candidates:
+                hit = index.get(candidate)  # unchanged since the last run: not even read
+                if hit is None:
+                    hit = lookup(candidate, config, cache)  # the same bytes checked before
+                    if hit is not None:
+                        index.record(hit)
+                if hit is None:
+                    todo.append(candidate)
+                else:
+                    results.append(hit)
         if progress is not None and results:
             progress(len(results), total)
     else:

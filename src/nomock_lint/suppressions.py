@@ -11,12 +11,12 @@ Front-ends report real comments only, so a directive inside a string never count
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from nomock_lint.catalog import load_catalog
 from nomock_lint.config import Config
 from nomock_lint.facts import Comment, Span
 from nomock_lint.model import Finding
+from nomock_lint.records import Record
 
 # The directive opens the comment, or follows another comment marker (`# type: ignore  # nomock:
 # ...`), so prose that mentions the syntax is not one. `ids` runs up to `--` (anything there that
@@ -34,13 +34,22 @@ def directive_in(text: str) -> re.Match[str] | None:
     return _DIRECTIVE.search(text)
 
 
-@dataclass(slots=True)
-class Suppression:
-    comment: Comment
-    file_level: bool
-    ids: list[str]
-    reason: str
-    used: set[str] = field(default_factory=set)
+class Suppression(Record):
+    __slots__ = ("comment", "file_level", "ids", "reason", "used")
+
+    def __init__(
+        self,
+        comment: Comment,
+        file_level: bool,
+        ids: list[str],
+        reason: str,
+        used: set[str] | None = None,
+    ) -> None:
+        self.comment = comment
+        self.file_level = file_level
+        self.ids = ids
+        self.reason = reason
+        self.used: set[str] = set() if used is None else used
 
     def covers(self, finding: Finding) -> bool:
         if finding.rule_id not in self.ids:

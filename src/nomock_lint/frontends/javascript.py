@@ -20,11 +20,10 @@ declaration anyway). Imports resolve as the catalog expects:
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import itertools
 import os
 import re
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from nomock_lint.facts import (
     Binding,
@@ -40,6 +39,9 @@ from nomock_lint.facts import (
 )
 from nomock_lint.frontends.js_lexer import Masked, blank, mask
 from nomock_lint.frontends.source import decode_utf8
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _ID = r"(?:[^\W\d]|\$)[\w$]*"
 _GENERIC = r"(?:<(?:=>|[^<>()]|\([^()]*\)|<(?:=>|[^<>]|<[^<>]*>)*>)*>\s*)?"
@@ -233,9 +235,9 @@ class _Extractor:
         line = bisect.bisect_right(starts, start)
         base = starts[line - 1]
         if line == len(starts) or end < starts[line]:
-            return _new_span(line, start - base + 1, line, end - base + 1)
+            return Span(line, start - base + 1, line, end - base + 1)
         end_line = bisect.bisect_right(starts, end)
-        return _new_span(line, start - base + 1, end_line, end - starts[end_line - 1] + 1)
+        return Span(line, start - base + 1, end_line, end - starts[end_line - 1] + 1)
 
     def block_at(self, offset: int) -> int:
         k = bisect.bisect_left(self.starts, offset) - 1
@@ -401,7 +403,7 @@ class _Extractor:
                         if function_value(code, end):  # `const f: Handler = () => ...`
                             kind = DefKind.FUNCTION
                     where = span(start, end)
-                    definitions.append(_new_definition(kind, name, where, module_level, ()))
+                    definitions.append(Definition(kind, name, where, module_level, ()))
                 else:
                     close = self.pattern_end(start)
                     for pm in _PATTERN_NAME.finditer(code, start + 1, close):
@@ -409,7 +411,7 @@ class _Extractor:
                         bind(name, block)
                         where = span(pm.start(1), pm.end(1))
                         kind = DefKind.VARIABLE
-                        definitions.append(_new_definition(kind, name, where, module_level, ()))
+                        definitions.append(Definition(kind, name, where, module_level, ()))
                     after = close + 1
                 start_end = self.next_declarator(after)
                 if start_end is None:
@@ -526,7 +528,7 @@ class _Extractor:
                     self.bind(name, outer)
                 where = self.span(start, start + len(name))
                 self.facts.definitions.append(
-                    _new_definition(DefKind.FUNCTION, name, where, outer == 0, ())
+                    Definition(DefKind.FUNCTION, name, where, outer == 0, ())
                 )
             self.definition_parens.add(open_at)
         for pm in _param_names(code[open_at + 1 : close]):
@@ -665,7 +667,7 @@ class _Extractor:
                 else:
                     binding, path = Binding.GLOBAL, name
                 where = span(start, end)
-                references.append(_new_reference(path, RefKind.CALL, binding, where, name))
+                references.append(Reference(path, RefKind.CALL, binding, where, name))
                 continue
             root = root_of(code, start)
             if root is None or root.group() in _KEYWORDS:
@@ -676,7 +678,7 @@ class _Extractor:
             if binding is Binding.LOCAL:
                 continue
             where = span(start, end)
-            references.append(_new_reference(path, RefKind.CALL, binding, where, spelled))
+            references.append(Reference(path, RefKind.CALL, binding, where, spelled))
         for m in _DECORATOR.finditer(code):
             binding, path, spelled = self.resolve(m.group(1), m.start(1))
             if binding is not Binding.LOCAL:
@@ -800,89 +802,6 @@ def _line_starts(code: str) -> list[int]:
     if code and code[-1] not in "\r\n":
         starts.pop()  # the end of the text, not the start of a line
     return starts
-
-
-def _span_factory() -> Callable[[int, int, int, int], Span]:
-    """A Span constructor that fills the slots directly.
-
-    A frozen dataclass's `__init__` goes through `object.__setattr__` once per field; with
-    hundreds of thousands of facts per megabyte of bundled code that was a tenth of the run.
-    The result is an ordinary Span (equal, hashable, ordered). Falls back to the class itself if
-    Span ever stops being exactly four slots.
-    """
-    names = ("line", "col", "end_line", "end_col")
-    if tuple(f.name for f in dataclasses.fields(Span)) != names or not hasattr(Span, "__slots__"):
-        return Span
-    setters = [getattr(Span, name).__set__ for name in names]
-    set_line, set_col, set_end_line, set_end_col = setters
-    new = object.__new__
-
-    def make(line: int, col: int, end_line: int, end_col: int) -> Span:
-        span: Span = new(Span)
-        set_line(span, line)
-        set_col(span, col)
-        set_end_line(span, end_line)
-        set_end_col(span, end_col)
-        return span
-
-    return make
-
-
-_new_span = _span_factory()
-
-
-def _reference_factory() -> Callable[[str, RefKind, Binding, Span, str], Reference]:
-    """A call Reference built as `_span_factory` builds a Span (arg0 / arg0_binding None)."""
-    names = ("path", "kind", "binding", "span", "spelled", "arg0", "arg0_binding")
-    if tuple(f.name for f in dataclasses.fields(Reference)) != names:
-        return Reference
-    set_path, set_kind, set_binding, set_span, set_spelled, set_arg0, set_arg0_binding = (
-        getattr(Reference, name).__set__ for name in names
-    )
-    new = object.__new__
-
-    def make(path: str, kind: RefKind, binding: Binding, span: Span, spelled: str) -> Reference:
-        ref: Reference = new(Reference)
-        set_path(ref, path)
-        set_kind(ref, kind)
-        set_binding(ref, binding)
-        set_span(ref, span)
-        set_spelled(ref, spelled)
-        set_arg0(ref, None)
-        set_arg0_binding(ref, None)
-        return ref
-
-    return make
-
-
-_new_reference = _reference_factory()
-
-
-def _definition_factory() -> Callable[[DefKind, str, Span, bool, tuple[str, ...]], Definition]:
-    """A Definition built as `_span_factory` builds a Span (every field given)."""
-    names = ("kind", "name", "span", "module_level", "bases")
-    if tuple(f.name for f in dataclasses.fields(Definition)) != names:
-        return Definition
-    set_kind, set_name, set_span, set_module_level, set_bases = (
-        getattr(Definition, name).__set__ for name in names
-    )
-    new = object.__new__
-
-    def make(
-        kind: DefKind, name: str, span: Span, module_level: bool, bases: tuple[str, ...]
-    ) -> Definition:
-        definition: Definition = new(Definition)
-        set_kind(definition, kind)
-        set_name(definition, name)
-        set_span(definition, span)
-        set_module_level(definition, module_level)
-        set_bases(definition, bases)
-        return definition
-
-    return make
-
-
-_new_definition = _definition_factory()
 
 
 def _by_position(fact: Definition | Reference | TestModeCheck) -> tuple[int, int]:

@@ -14,9 +14,9 @@ decided by the previous significant character, as JS tokenizers without a parser
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from nomock_lint.facts import ParseError
+from nomock_lint.records import Record
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 _NOT_BREAK = re.compile(r"[^\r\n]")
@@ -46,13 +46,24 @@ _JSX_CLOSE = re.compile(r"</[^>]*>")
 _CODE, _TEMPLATE, _JSX_TAG, _JSX_CHILDREN = range(4)
 
 
-@dataclass(slots=True)
-class Masked:
-    text: str  # the original
-    code: str  # same length, non-code blanked
-    strings: dict[int, str] = field(default_factory=dict)  # quote offset -> raw contents
-    comments: list[tuple[int, str]] = field(default_factory=list)  # (offset, body) with `nomock`
-    comment_starts: dict[int, int] = field(default_factory=dict)  # every comment: end -> start
+class Masked(Record):  # not a dataclass: see records.py
+    __slots__ = ("code", "comment_starts", "comments", "strings", "text")
+
+    def __init__(
+        self,
+        text: str,
+        code: str,
+        strings: dict[int, str] | None = None,
+        comments: list[tuple[int, str]] | None = None,
+        comment_starts: dict[int, int] | None = None,
+    ) -> None:
+        self.text = text  # the original
+        self.code = code  # same length, non-code blanked
+        # Quote offset -> raw contents; (offset, body) of the comments that mention `nomock`;
+        # the end -> start of every comment.
+        self.strings = {} if strings is None else strings
+        self.comments = [] if comments is None else comments
+        self.comment_starts = {} if comment_starts is None else comment_starts
 
     def without_comments(self) -> str:
         """The original text with its comments blanked and everything else kept (the strings

@@ -1,0 +1,26 @@
+"""`nomock check` ends with os._exit once it is done (entry.py): the whole report still arrives,
+with the usual exit codes, on a pipe and in an `--output` file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import run_nomock
+
+MOCKED = "from unittest.mock import MagicMock\n\n\ndef test_a():\n    MagicMock()\n" * 40
+
+
+def test_a_large_report_arrives_whole_with_its_exit_code(project: Path) -> None:
+    for i in range(60):
+        (project / f"test_{i}.py").write_text(MOCKED)
+    result = run_nomock(["check", "--format", "json", "--no-cache", "."], project)
+    assert result.returncode == 1, result.stderr
+    assert len(json.loads(result.stdout)["findings"]) == 60 * 80
+    clean = run_nomock(["check", "--exit-zero", "-q", "--no-cache", "."], project)
+    assert clean.returncode == 0 and clean.stdout.count("NM201") == 60 * 40
+    written = run_nomock(["check", "--format", "json", "-o", "out.json", "."], project)
+    assert written.returncode == 1 and written.stdout == ""
+    assert len(json.loads((project / "out.json").read_text())["findings"]) == 60 * 80
+    usage = run_nomock(["check", "--no-such-option"], project)
+    assert usage.returncode == 2 and usage.stderr.startswith("nomock: error:")
