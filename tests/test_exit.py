@@ -1,9 +1,12 @@
 """`nomock check` ends with os._exit once it is done (entry.py): the whole report still arrives,
-with the usual exit codes, on a pipe and in an `--output` file."""
+with the usual exit codes, on a pipe and in an `--output` file, and a profiler still gets to
+write its results."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from .conftest import run_nomock
@@ -24,3 +27,13 @@ def test_a_large_report_arrives_whole_with_its_exit_code(project: Path) -> None:
     assert len(json.loads((project / "out.json").read_text())["findings"]) == 60 * 80
     usage = run_nomock(["check", "--no-such-option"], project)
     assert usage.returncode == 2 and usage.stderr.startswith("nomock: error:")
+
+
+def test_a_profiled_check_exits_the_ordinary_way(project: Path) -> None:
+    (project / "test_a.py").write_text(MOCKED)
+    command = [sys.executable, "-m", "cProfile", "-o", "run.prof", "-m", "nomock_lint"]
+    result = subprocess.run(
+        [*command, "check", "-q", "--no-cache", "."], cwd=project, capture_output=True, timeout=120
+    )
+    assert b"NM201" in result.stdout, result.stderr  # (cProfile drops the exit code itself)
+    assert (project / "run.prof").stat().st_size > 0

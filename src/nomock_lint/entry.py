@@ -28,8 +28,8 @@ def _exit_now(done: SystemExit) -> None:
     and the interpreter's teardown took 30 ms. Only the output streams need flushing: the run
     has closed its files and joined its workers. Anything unusual exits the ordinary way."""
     code = 0 if done.code is None else done.code
-    if not isinstance(code, int):
-        raise done
+    if not isinstance(code, int) or sys.gettrace() is not None or sys.getprofile() is not None:
+        raise done  # (a profiler, coverage or a debugger writes its results at exit)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
