@@ -124,6 +124,7 @@ SOURCES = {
         f"{_filler('helper').replace('(self)', '()')}"
         '    doc = """\ndef test_x():\n    mock.patch("x")\n"""\n'
         "def test_y():\n    mock.patch('y')\n"
+        f"{_filler('after').replace('(self)', '()')}"
     ),
     "brackets with content at column 0": (
         "from unittest import mock\n\n"
@@ -136,6 +137,7 @@ SOURCES = {
         f"{_filler('helper').replace('(self)', '()')}"
         "# a comment at column 0\n"
         "    mock.patch('z')\n"
+        f"{_filler('after').replace('(self)', '()')}"
     ),
     "production test-mode check in a method": (
         "import os\n\nclass Service:\n"
@@ -158,6 +160,8 @@ def test_no_finding_is_lost_or_added(source: str) -> None:
     found = _findings(source, path, use_prefilter=False)
     assert found, "each case has a finding to keep"
     assert _findings(source, path, use_prefilter=True) == found
+    if "mock.patch('y'\n" not in source:  # (a syntax error: the lexer gives up, parsed whole)
+        assert _stubbed(source, path) is not None, "each case has something left out"
 
 
 UNSURE = {
@@ -214,3 +218,24 @@ def test_a_small_file_is_lexed_only_with_compiled_patterns() -> None:
     stubbed = python_outline.stub_bodies(source, offsets, compile_patterns=True)
     assert stubbed is not None
     assert stubbed.decode().splitlines()[3] == "   def g(): pass"
+
+
+LINES = [
+    b"x = f(a, [b, {c: (d)}])\n",
+    b"s = 'a\\'b' + \"c#d\" + '''e\nf''' # comment (\n",
+    b"t = f'{x!r:>{w}}' + rf\"{y}\\d\" + f'{{literal}}'\n",
+    b"u = (1,\n     2) \\\n    + 3\n",
+    b"deep = f(g(h(i(j))))\n",
+    b"v = f'{d[\"k\"]}'\n",
+    b"w = [x\n# comment ]\n]\n",
+    b'doc = """a\n  "b" \\""" c\n"""\n',
+]
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_the_one_regex_per_line_ends_lines_where_the_scanner_does(line: bytes) -> None:
+    slow = python_outline._logical_line_end(line, 0)
+    fast = python_outline._logical_line_regex().match(line, 0)
+    if fast is not None:  # (else the scanner is used: deep brackets, nested f-string quotes)
+        assert fast.end() == slow
+    assert slow is None or line[:slow].endswith(b"\n")

@@ -285,19 +285,6 @@ def _covered(word: str, insensitive: set[str]) -> bool:
     return any(w.lower() in word.lower() for w in insensitive)
 
 
-def _python_name_word(word: str, found: _Triggers) -> list[str]:
-    """Where a case-insensitive word can make a Python finding: in a class or def name
-    (`class RedisFake`, `def make_mock_user`), or at the start of a name (`mock_db`, also after
-    underscores or non-ASCII letters, which `engine.words` skips)."""
-    spelled = f"(?i:{re.escape(word)})"
-    regexes = []
-    if word in found.class_words:
-        regexes.append(rf"(?:class|def)(?:\s|\\)+[^\s(:]*?{spelled}")
-    if word in found.binding_prefixes:
-        regexes.append(rf"(?<![A-Za-z0-9]){spelled}")
-    return regexes
-
-
 def _name_word(word: str, language: str) -> list[str] | None:
     """Regexes for `word` as one of the words that `engine.words` splits a JS name into, or None
     to look for it as a substring in any case (Python, or a word that is not ASCII letters).
@@ -322,7 +309,7 @@ def compile_prefilter(
     rules: tuple[Rule, ...], language: str, is_test: bool
 ) -> re.Pattern[bytes] | None:
     """One regex over the file's bytes: for JavaScript what `may_match` decides; for Python
-    only its words and regexes (the name and import-dependent steps are in `may_match`)."""
+    only its words and regexes (the name and import-dependent steps are in `trigger_offsets`)."""
     found = _triggers(rules, language, is_test)
     parts = [t.regex for t in found.parts]
     for word in found.insensitive:
@@ -382,10 +369,7 @@ def _split_prefilter(rules: tuple[Rule, ...], language: str, is_test: bool) -> _
 
     words = []
     for word in triggers.insensitive:
-        if language == "python":
-            exact: list[str] | None = _python_name_word(word, triggers)
-        else:
-            exact = _name_word(word, language)
+        exact = _name_word(word, language)  # (Python's words: trigger_offsets)
         found = tuple(re.compile(r.encode()) for r in exact) if exact is not None else None
         words.append((word.lower().encode(), found))
     return _Split(
@@ -405,6 +389,8 @@ def may_match(
     data: bytes, relpath: str, rules: tuple[Rule, ...], language: str, is_test: bool
 ) -> bool:
     """False only when no active rule can produce a finding in this file."""
+    if language == "python":
+        return trigger_offsets(data, relpath, rules, is_test) != []
     if in_manual_mock_dir(relpath, rules, language):
         return True
     split = _split_prefilter(rules, language, is_test)
@@ -427,10 +413,6 @@ def may_match(
                 return True
         elif _has_match(data, fast, full):
             return True
-    if split.arg0_imported or split.assign_imported:
-        from nomock_lint import import_targets
-
-        return import_targets.may_match(data, split.arg0_imported, split.assign_imported)
     return False
 
 
@@ -447,7 +429,8 @@ _GAP_CHARS = frozenset(b" \t\n\r\x0b\x0c\\")
 
 
 def _in_definition_name(data: bytes, pos: int) -> bool:
-    """Whether `(?:class|def)(?:\\s|\\\\)+[^\\s(:]*?` ends at `pos` (see _python_name_word)."""
+    """Whether the word at `pos` is in the name after `class` or `def`: whether the regex
+    `(?:class|def)(?:\\s|\\\\)+[^\\s(:]*?` ends there (a backslash continues a line)."""
     start = pos
     while start and data[start - 1] not in _NAME_STOP:
         start -= 1
@@ -475,8 +458,10 @@ def trigger_offsets(
     found: list[int] = []
     lowered = data.lower()
     for word in triggers.insensitive:
-        # What `_python_name_word`'s regexes match, checked at each place the word is (their
-        # scans, a class word's above all, cost more than the rest of this function).
+        # A class word counts in a class or def name (`class RedisFake`, `def make_mock_user`),
+        # a binding prefix at the start of a name (`mock_db`, also after underscores or
+        # non-ASCII letters, which `engine.words` skips); checked where the word is, as a regex
+        # scan for each (a class word's above all) cost more than the rest of this function.
         spelled = word.lower().encode()
         named = word in triggers.class_words
         prefix = word in triggers.binding_prefixes
