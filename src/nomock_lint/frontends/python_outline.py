@@ -8,17 +8,20 @@ module imports `mock` and patches in three of its forty test methods).
 `stub_bodies` keeps every statement at module level and, in a class that is kept, every
 statement that is not a function or class; a top-level function or class, or a method, whose
 text holds no offset from `prefilter.trigger_offsets` is replaced by `def name(): pass` (or
-`class name: pass`) on its header's line and empty lines for the rest. Every line keeps its
-number and every kept line its text, so the facts of the kept code are the ones a full parse
-gives, and the stub still binds the name (it shadows an import as before) and is still a
-definition. Why nothing is lost: a finding needs a trigger in the text of the statement it is
-found in (prefilter.trigger_offsets says which), and a function or class body binds nothing that
-code outside it can see (class scopes are not visible in methods; `global` is not followed).
+`class name: pass`) on its header's line and empty lines for the rest; one whose offsets are
+all in its decorators or signature (`@mock_aws`, a `mocker` parameter) keeps them and gets
+`pass` for a body. Every line keeps its number and every kept line its text, so the facts of
+the kept code are the ones a full parse gives, and the stub still binds the name (it shadows an
+import as before) and is still a definition. Why nothing is lost: a finding needs a trigger in
+the text of the statement it is found in (prefilter.trigger_offsets says which), and a function
+or class body binds nothing that code outside it can see (class scopes are not visible in
+methods; `global` is not followed). What is lost: a syntax error inside what is left out.
 
-The lexer below is exact for what it accepts (strings, comments, brackets and backslash
-continuations as Python's tokenizer reads them) and returns None when unsure, so that the file
-is parsed whole: tabs or form feeds in indentation, lone `\\r` line breaks, an unterminated
-string, unbalanced brackets, an f-string whose replacement field may hold its own quote (PEP 701).
+The lexer below reads strings, comments, brackets and backslash continuations as Python's
+tokenizer does (any closing bracket closes any opening one: they differ only in code that does
+not parse) and returns None when unsure, so that the file is parsed whole: tabs or form feeds
+in indentation, lone `\\r` line breaks, an unterminated string, unbalanced brackets, a dedent to
+no enclosing level, an f-string whose replacement field may hold its own quote (PEP 701).
 """
 
 from __future__ import annotations
