@@ -303,21 +303,10 @@ def _arg0_patterns(calls: frozenset[str]) -> tuple[re.Pattern[bytes], ...]:
     )
 
 
-def may_match(data: bytes, arg0_calls: frozenset[str], assignments: bool) -> bool:
-    """Whether an imported name may be the first argument of one of `arg0_calls` or, with
-    `assignments`, an assigned or deleted dotted target's root."""
-    names = imported_names(data)
-    if names is None:
-        return True
-    if not names:
-        return False
-    if arg0_calls and any(_arg0(data, arg0_calls, names)):
-        return True
-    return assignments and any(_assigns(data, names))
-
-
 def offsets(data: bytes, arg0_calls: frozenset[str], assignments: bool) -> list[int] | None:
-    """Where `may_match` finds what passes the file, every place (None: anywhere)."""
+    """Every place where an imported name may be the first argument of one of `arg0_calls`
+    or, with `assignments`, an assigned or deleted dotted target's root (None: anywhere, when an
+    import spells a non-ASCII name)."""
     names = imported_names(data)
     if names is None:
         return None

@@ -445,7 +445,8 @@ def trigger_offsets(
 ) -> list[int] | None:
     """Where in a Python file a rule may match, sorted: a statement whose text holds none of
     these offsets yields no finding (frontends/python_outline.py skips parsing it). None when
-    anywhere. The same triggers as `may_match`, found everywhere instead of once, plus every
+    anywhere; [] (nowhere) skips the file, which is all `may_match` asks for Python. The
+    catalog's triggers, found everywhere instead of once, plus every
     use of a name that an import statement holding a trigger binds (`p` after
     `from unittest.mock import patch as p`), since a resolved path is spelled partly in the
     import and partly where it is used."""
