@@ -3,6 +3,7 @@ passes it, and ordinary code that merely reads one is skipped without a parse.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,27 @@ def test_a_non_ascii_imported_name_makes_the_file_pass() -> None:
     source = "import módulo\nmódulo.x = 1\n".encode()
     assert import_targets.imported_names(source) is None
     assert prefilter.may_match(source, PATH, CONFIG.rules, "python", False)
+
+
+def test_words_are_grouped_by_the_case_insensitive_word_they_hold() -> None:
+    groups = prefilter._by_gate(
+        {"MagicMock", "flexmock", "pyfakefs", "moto", "mosé"}, {"mock", "Fake"}
+    )
+    assert groups == {"mock": {"MagicMock", "flexmock"}, "fake": {"pyfakefs"}, "": {"moto", "mosé"}}
+
+
+@pytest.mark.parametrize("is_test", [False, True])
+def test_every_python_trigger_word_passes_a_file_whatever_its_gate(is_test: bool) -> None:
+    """A gated part is searched only in a file that holds its gate word in some case: the word
+    itself is such a file, in the case the catalog spells it."""
+    triggers = prefilter._triggers(CONFIG.rules, "python", is_test)
+    gated = [t for t in triggers.parts if t.gate]
+    assert gated and any(not t.gate for t in triggers.parts)
+    for part in gated:
+        # `mock(?<![\w$]mock)(?:|_open|er)(?![\w$])`: the prefix and each ending
+        spelled = re.fullmatch(r"(\w+)\(\?<!\[\\w\$\]\w+\)(?:\(\?:(.*)\))?\(\?!.*", part.regex)
+        assert spelled is not None, part.regex
+        for ending in (spelled.group(2) or "").split("|"):
+            source = f"x = {spelled.group(1)}{ending}\n".encode()
+            assert part.gate in source.lower().decode()
+            assert prefilter.trigger_offsets(source, PATH, CONFIG.rules, is_test), source

@@ -182,9 +182,9 @@ class _Trigger:
     regex: str
     # The regex to search the reversed bytes with instead, if one is faster.
     reversed: str | None = None
-    # False when the case-insensitive words cover it: `may_match` looks for those first, so a
-    # file with no `mock` in any case cannot hold `mockReturnValue`.
-    in_split: bool = True
+    # A case-insensitive word (lower-cased) that every match holds: the words are looked for
+    # first, so a file with no `mock` in any case is not searched for `mockReturnValue`.
+    gate: str = ""
 
 
 def _literal_first(words: set[str]) -> list[str]:
@@ -243,16 +243,13 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
         quoted = {w for w in modules | idents if w not in idents or not _JS_IDENTIFIER.fullmatch(w)}
         bare = idents - quoted
         for group_words in (quoted, bare):
-            for covered in (False, True):
-                group = {w for w in group_words if _covered(w, insensitive) == covered}
-                if not group:
-                    continue
+            for gate, group in _by_gate(group_words, insensitive).items():
                 if group_words is quoted:  # one regex per quote: a literal first, as below
                     regex = f"{_trie(group)}{_NOT_BEFORE_WORD}"
                     found = [f"{re.escape(quote)}{regex}" for quote in _QUOTES]
                 else:
                     found = _literal_first(group)
-                parts += [_Trigger(r, in_split=not covered) for r in found]
+                parts += [_Trigger(r, gate=gate) for r in found]
     elif idents or modules:
         # Python: any part of a path will do; one that holds a case-insensitive word (`mock` of
         # `unittest.mock.patch`) is the likeliest to be rare, else the longest.
@@ -261,7 +258,8 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
             max(path.split("."), key=lambda p: (any(w in p.lower() for w in lowered), len(p)))
             for path in idents | modules
         }
-        parts += [_Trigger(r) for r in _literal_first(chosen)]
+        for gate, group in _by_gate(chosen, insensitive).items():
+            parts += [_Trigger(r, gate=gate) for r in _literal_first(group)]
     if assigned:
         roots = f"{_NOT_AFTER_WORD}{_trie(assigned)}{_NOT_BEFORE_WORD}"
         reversed_roots = f"{_trie({w[::-1] for w in assigned})}{_NOT_BEFORE_WORD}"
@@ -281,8 +279,16 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
     )
 
 
-def _covered(word: str, insensitive: set[str]) -> bool:
-    return any(w.lower() in word.lower() for w in insensitive)
+def _by_gate(words: set[str], insensitive: set[str]) -> dict[str, set[str]]:
+    """`words` grouped by the first case-insensitive word (lower-cased) that each holds, ""
+    for none. Only ASCII counts: `bytes.lower` lowers only ASCII letters."""
+    gates = sorted(w.lower() for w in insensitive if w.isascii())
+    groups: dict[str, set[str]] = {}
+    for word in words:
+        lowered = word.lower() if word.isascii() else ""
+        gate = next((g for g in gates if g in lowered), "")
+        groups.setdefault(gate, set()).add(word)
+    return groups
 
 
 def _name_word(word: str, language: str) -> list[str] | None:
@@ -320,8 +326,8 @@ def compile_prefilter(
 
 
 # (regex without leading lookbehinds, the whole regex or None, search the reversed bytes, a
-# literal that every match starts with or b"")
-_Part = tuple[re.Pattern[bytes], re.Pattern[bytes] | None, bool, bytes]
+# literal that every match starts with or b"", the gate word lower-cased or b"")
+_Part = tuple[re.Pattern[bytes], re.Pattern[bytes] | None, bool, bytes, bytes]
 # A leading literal: `mock(?<![\w$]mock)...`, `environ\b`; not `mocks?` or `a|b`.
 _LITERAL = re.compile(r"[A-Za-z0-9_]+(?=\(\?<!|\(\?!|\(\?:|\\b|$)")
 
@@ -347,9 +353,8 @@ def _literal(regex: str) -> bytes:
 class _Split:
     # Case-insensitive words (lower-cased) and the regexes that confirm one (None: as found).
     words: tuple[tuple[bytes, tuple[re.Pattern[bytes], ...] | None], ...]
-    always: tuple[_Part, ...]
-    # Only for a file that holds one of the words in some case (see _Trigger.in_split).
-    covered: tuple[_Part, ...]
+    # Searched only in a file that holds its gate word in some case (see _Trigger.gate).
+    parts: tuple[_Part, ...]
     arg0_imported: frozenset[str]  # see import_targets.py
     assign_imported: bool
 
@@ -365,7 +370,12 @@ def _split_prefilter(rules: tuple[Rule, ...], language: str, is_test: bool) -> _
 
     def compiled(t: _Trigger) -> _Part:
         literal = b"" if t.reversed else _literal(t.regex)
-        return (*_compile_regex(t.reversed or t.regex), t.reversed is not None, literal)
+        return (
+            *_compile_regex(t.reversed or t.regex),
+            t.reversed is not None,
+            literal,
+            t.gate.encode(),
+        )
 
     words = []
     for word in triggers.insensitive:
@@ -374,8 +384,7 @@ def _split_prefilter(rules: tuple[Rule, ...], language: str, is_test: bool) -> _
         words.append((word.lower().encode(), found))
     return _Split(
         tuple(words),
-        tuple(compiled(t) for t in parts if t.in_split),
-        tuple(compiled(t) for t in parts if not t.in_split),
+        tuple(compiled(t) for t in parts),
         triggers.arg0_imported,
         triggers.assign_imported,
     )
@@ -394,17 +403,17 @@ def may_match(
     if in_manual_mock_dir(relpath, rules, language):
         return True
     split = _split_prefilter(rules, language, is_test)
-    patterns = split.always
+    present: set[bytes] = set()
     if split.words:
         lowered = data.lower()  # ASCII only, as `(?i:...)` over bytes
         for word, exact in split.words:
             if word in lowered:
                 if exact is None or any(r.search(data) for r in exact):
                     return True
-                patterns = split.always + split.covered
+                present.add(word)
     backwards: bytes | None = None
-    for fast, full, reverse, literal in patterns:
-        if literal and literal not in data:
+    for fast, full, reverse, literal, gate in split.parts:
+        if (gate and gate not in present) or (literal and literal not in data):
             continue
         if reverse:
             if backwards is None:
@@ -457,6 +466,7 @@ def trigger_offsets(
     split = _split_prefilter(rules, "python", is_test)
     triggers = _triggers(rules, "python", is_test)
     found: list[int] = []
+    present: set[bytes] = set()
     lowered = data.lower()
     for word in triggers.insensitive:
         # A class word counts in a class or def name (`class RedisFake`, `def make_mock_user`),
@@ -467,14 +477,16 @@ def trigger_offsets(
         named = word in triggers.class_words
         prefix = word in triggers.binding_prefixes
         pos = lowered.find(spelled)
+        if pos >= 0:
+            present.add(spelled)
         while pos >= 0:
             if (prefix and not (pos and data[pos - 1 : pos].isalnum())) or (
                 named and _in_definition_name(data, pos)
             ):
                 found.append(pos)
             pos = lowered.find(spelled, pos + 1)
-    for fast, full, reverse, literal in split.always + split.covered:
-        if literal and literal not in data:
+    for fast, full, reverse, literal, gate in split.parts:
+        if (gate and gate not in present) or (literal and literal not in data):
             continue
         if reverse:
             return None  # JS only
