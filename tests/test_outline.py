@@ -164,6 +164,57 @@ def test_no_finding_is_lost_or_added(source: str) -> None:
         assert _stubbed(source, path) is not None, "each case has something left out"
 
 
+# The extractor skips simple statements and nested definitions on no trigger line, but keeps
+# what they bind: each case shadows an import (no finding) or leaves it alone (a finding).
+SHADOWING = {
+    "assignment": ("    os = load()\n", "    other = load()\n"),
+    "tuple target": ("    a, (os, *b) = load()\n", "    a, (other, *b) = load()\n"),
+    "augmented": ("    os += load()\n", "    other += load()\n"),
+    "annotated": ("    os: object = load()\n", "    other: object = load()\n"),
+    "nested function": ("    def os():\n        pass\n", "    def other():\n        pass\n"),
+    "nested class": ("    class os:\n        pass\n", "    class other:\n        pass\n"),
+    "walrus": ("    print(os := load())\n", "    print(other := load())\n"),
+}
+
+
+@pytest.mark.parametrize("shadow", SHADOWING.values(), ids=SHADOWING.keys())
+def test_a_skipped_statement_still_binds_its_names(shadow: tuple[str, str]) -> None:
+    shadowing, other = shadow
+    body = "".join(f"    x{i} = compute({i})\n" for i in range(5))
+    source = f"import os\n\n\ndef test_x():\n{body}{shadowing}{body}    os.sep = '/'\n"
+    assert _findings(source, TEST_PATH, use_prefilter=False) == []
+    assert _findings(source, TEST_PATH, use_prefilter=True) == []
+    unshadowed = source.replace(shadowing, other)
+    line = source.count("\n")
+    assert _findings(unshadowed, TEST_PATH, use_prefilter=False) == [("NM203", line, 5)]
+    assert _findings(unshadowed, TEST_PATH, use_prefilter=True) == [("NM203", line, 5)]
+
+
+def test_statements_on_no_trigger_line_are_not_looked_into() -> None:
+    """They yield no facts but their bindings; a statement on a trigger line yields all."""
+    from nomock_lint.frontends import python_ast
+
+    source = (
+        "from unittest import mock\n"
+        "def test_x():\n"
+        "    a = os.path.join('a', 'b')\n"
+        "    mock.patch('app.x')\n"
+        "    def helper():\n"
+        "        return sys.exit(1)\n"
+    )
+    data = source.encode()
+    offsets = prefilter.trigger_offsets(data, TEST_PATH, CONFIG.rules, True)
+    assert offsets is not None
+    keep = python_outline.trigger_lines(data, offsets)
+    assert keep == [1, 4]
+    tree = python_ast.parse(source)
+    every = python_ast.extract_tree(tree, source)
+    kept = python_ast.extract_tree(tree, source, keep=keep)
+    assert {r.path for r in every.references} >= {"os.path.join", "sys.exit"}
+    assert [r.path for r in kept.references] == ["unittest.mock.patch"]
+    assert [d.name for d in kept.definitions if d.kind == "function"] == ["test_x", "helper"]
+
+
 UNSURE = {
     "tab indentation": "def f():\n\tmock = 1\n",
     "lone carriage return": "def f():\r    mock = 1\n",

@@ -57,9 +57,11 @@ def extract_facts(
         from nomock_lint.frontends.source import decode_python
 
         text = decode_python(data)
+        keep = None
         if triggers is not None:
             from nomock_lint.frontends import python_outline
 
+            keep = python_outline.trigger_lines(data, triggers)
             stubbed = python_outline.stub_bodies(data, triggers)
             if stubbed is not None:
                 try:
@@ -67,9 +69,9 @@ def extract_facts(
                 except ParseError:
                     pass  # reported from the whole file below, at its own place
                 else:
-                    return python_ast.extract_tree(tree, text, wanted), text
+                    return python_ast.extract_tree(tree, text, wanted, keep), text
         try:
-            return python_ast.extract_tree(python_ast.parse(text), text, wanted), text
+            return python_ast.extract_tree(python_ast.parse(text), text, wanted, keep), text
         except ParseError as first:
             if not first.retry:
                 raise

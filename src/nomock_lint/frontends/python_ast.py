@@ -11,9 +11,11 @@ do not leak into the functions defined in them, as in Python.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 import tokenize
 import warnings
+from collections.abc import Sequence
 from io import StringIO
 
 from nomock_lint.facts import (
@@ -67,8 +69,13 @@ def extract(data: bytes) -> Facts:
     return extract_tree(parse(text), text)
 
 
-def extract_tree(tree: ast.Module, text: str, wanted: Wanted = EVERYTHING) -> Facts:
-    extractor = _Extractor(Lines(text), wanted)
+def extract_tree(
+    tree: ast.Module, text: str, wanted: Wanted = EVERYTHING, keep: Sequence[int] | None = None
+) -> Facts:
+    """The facts of a parsed file. With `keep` (sorted line numbers: where a rule may match,
+    see python_outline.trigger_lines), a simple statement or a function or class whose lines
+    hold none of them only binds its names, as if python_outline had stubbed it."""
+    extractor = _Extractor(Lines(text), wanted, keep)
     try:
         extractor.statements(tree.body)
     except RecursionError as exc:
@@ -119,9 +126,29 @@ def _str_const(node: ast.expr | None) -> str | None:
     return None
 
 
+# Statements that bind names only through their targets (and walrus, see trigger_lines).
+_SIMPLE = frozenset(
+    {
+        ast.Expr,
+        ast.Assign,
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.Return,
+        ast.Raise,
+        ast.Assert,
+        ast.Delete,
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+    }
+)
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
 class _Extractor:
-    def __init__(self, lines: Lines, wanted: Wanted) -> None:
+    def __init__(self, lines: Lines, wanted: Wanted, keep: Sequence[int] | None = None) -> None:
         self.lines = lines
+        self.keep = keep
         self.facts = Facts()
         self.want_methods = wanted.method_calls
         self.want_variables = wanted.variables
@@ -225,8 +252,42 @@ class _Extractor:
         for stmt in body:
             self.statement(stmt)
 
+    def skipped(self, node: ast.stmt) -> bool:
+        """Whether `node` holds no line to keep: then only what it binds is recorded."""
+        keep = self.keep
+        assert keep is not None
+        first = node.lineno
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            for decorator in node.decorator_list:
+                first = min(first, decorator.lineno)
+        i = bisect.bisect_left(keep, first)
+        if i < len(keep) and keep[i] <= (node.end_lineno or node.lineno):
+            return False
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                self.bind_targets(target)
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+            self.bind_targets(node.target)
+        elif isinstance(node, ast.ClassDef):
+            self.define(node, DefKind.CLASS)  # as python_outline's `class name: pass`
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            self.define(node, DefKind.FUNCTION)  # as `def name(): pass`
+        return True
+
+    def bind_targets(self, node: ast.expr) -> None:
+        t = type(node)
+        if t is ast.Name:
+            self.bind(node.id)  # type: ignore[attr-defined]
+        elif t is ast.Tuple or t is ast.List:
+            for elt in node.elts:  # type: ignore[attr-defined]
+                self.bind_targets(elt)
+        elif t is ast.Starred:
+            self.bind_targets(node.value)  # type: ignore[attr-defined]
+
     def statement(self, node: ast.stmt) -> None:
         t = type(node)
+        if self.keep is not None and (t in _SIMPLE or t in _DEFINITIONS) and self.skipped(node):
+            return
         if t is ast.Expr:
             self.expr(node.value)  # type: ignore[attr-defined]
         elif t is ast.Assign:
@@ -320,16 +381,7 @@ class _Extractor:
         args = node.args
         for default in (*args.defaults, *(d for d in args.kw_defaults if d is not None)):
             self.expr(default)
-        self.bind(node.name)
-        keyword = "def"
-        self.facts.definitions.append(
-            Definition(
-                DefKind.FUNCTION,
-                node.name,
-                self.name_span(node, keyword, node.name),
-                module_level=len(self.scopes) == 1,
-            )
-        )
+        self.define(node, DefKind.FUNCTION)
         self.push()
         for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
             if arg is None:
@@ -350,19 +402,28 @@ class _Extractor:
             self.expr(base)
         for kw in node.keywords:
             self.expr(kw.value)
-        self.bind(node.name)
-        self.facts.definitions.append(
-            Definition(
-                DefKind.CLASS,
-                node.name,
-                self.name_span(node, "class", node.name),
-                module_level=len(self.scopes) == 1,
-                bases=tuple(bases),
-            )
-        )
+        self.define(node, DefKind.CLASS, tuple(bases))
         self.push(is_class=True)
         self.statements(node.body)
         self.pop()
+
+    def define(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+        kind: DefKind,
+        bases: tuple[str, ...] = (),
+    ) -> None:
+        self.bind(node.name)
+        keyword = "class" if kind is DefKind.CLASS else "def"
+        self.facts.definitions.append(
+            Definition(
+                kind,
+                node.name,
+                self.name_span(node, keyword, node.name),
+                module_level=len(self.scopes) == 1,
+                bases=bases,
+            )
+        )
 
     def target(self, node: ast.expr, kind: RefKind) -> None:
         t = type(node)

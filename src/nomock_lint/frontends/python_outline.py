@@ -206,6 +206,28 @@ def stub_bodies(
     return b"".join(out)
 
 
+def trigger_lines(data: bytes, offsets: Sequence[int]) -> list[int]:
+    """The line numbers of `offsets` (sorted), and of every `:=`: a simple statement or a
+    nested function or class on none of them yields no finding and binds nothing beyond its
+    targets and name, so the extractor need not look into it (python_ast.extract_tree)."""
+    found = list(offsets)
+    walrus = data.find(b":=")
+    if walrus >= 0:  # binds in the enclosing scope from inside any expression; rare
+        while walrus >= 0:
+            found.append(walrus)
+            walrus = data.find(b":=", walrus + 2)
+        found.sort()
+    lines: list[int] = []
+    line = 1
+    pos = 0
+    for offset in found:
+        line += data.count(b"\n", pos, offset)
+        pos = offset
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
 class _Unsure(Exception):
     pass
 
