@@ -64,16 +64,18 @@ def _logical_line_regex() -> re.Pattern[bytes]:
         rb'"(?:[^"\\\n{}]|\\.|\{\{|\}\}|\{[^"\\\n{}]*+\})*+"'
         rb"|'(?:[^'\\\n{}]|\\.|\{\{|\}\}|\{[^'\\\n{}]*+\})*+')"
     )
+    # `re` tries alternatives in turn, each with its lookbehinds: the string's go behind a
+    # lookahead for a quote, and the commonest go first (a sixth less time on Django's tests).
+    string = rb"(?=['\"])(?:" + string + rb")"
     continuation = rb"\\\r?\n"
     comment = rb"#[^\n]*+"
-    inside = b"|".join((plain, string, continuation, rb"\n", comment))
     nested = b""
     for _ in range(3):
-        alternatives = inside + (b"|" + nested if nested else b"")
+        alternatives = b"|".join((plain, *([nested] if nested else []), string, rb"\n", comment))
         # Any closing bracket closes any opening one, as in `_logical_line_end`: the types
         # differ only in code that does not parse (a third of the compile time of matching them).
-        nested = rb"[(\[{](?:" + alternatives + rb")*+[)\]}]"
-    top = b"|".join((plain, string, continuation, nested))
+        nested = rb"[(\[{](?:" + alternatives + b"|" + continuation + rb")*+[)\]}]"
+    top = b"|".join((plain, nested, string, continuation))
     return re.compile(rb"(?:" + top + rb")*+(?:" + comment + rb")?(?:\n|\Z)")
 
 
