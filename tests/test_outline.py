@@ -277,6 +277,7 @@ LINES = [
     b"t = f'{x!r:>{w}}' + rf\"{y}\\d\" + f'{{literal}}'\n",
     b"u = (1,\n     2) \\\n    + 3\n",
     b"deep = f(g(h(i(j))))\n",
+    b"deeper = a(b(c(d(e(f(g(h)))))))\n",  # past what the regex nests
     b"v = f'{d[\"k\"]}'\n",
     b"w = [x\n# comment ]\n]\n",
     b'doc = """a\n  "b" \\""" c\n"""\n',

