@@ -7,6 +7,7 @@ first time), so the environments live in one PRE_COMMIT_HOME per test session.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from nomock_lint import discovery
 
 REPO = Path(__file__).parents[1]
 INSTALL_TIMEOUT = 900  # seconds: the first run builds a virtualenv and installs from PyPI
@@ -65,7 +68,13 @@ def test_hook_definition_covers_every_language() -> None:
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "nomock"
     assert hook["language"] == "python"
-    assert set(hook["types_or"]) == {"python", "ts", "tsx", "javascript", "jsx", "vue", "svelte"}
+    assert hook["types"] == ["file"]
+    files = re.compile(hook["files"])
+    checked = discovery.PYTHON_SUFFIXES | discovery.JS_SUFFIXES | discovery.SFC_SUFFIXES
+    for suffix in checked:
+        assert files.search(f"src/a/module{suffix}"), suffix
+    for other in (".txt", ".pyc", ".json", ".d.ts.map", ".tsbuildinfo", "/py"):
+        assert not files.search(f"src/a/module{other}"), other
     assert hook.get("pass_filenames", True) is True
     assert "require_serial" not in hook  # each batch of files is checked on its own
 
@@ -79,14 +88,18 @@ def test_staged_mock_import_fails_and_clean_file_passes(
         "from unittest import mock\n\n\ndef test_total():\n    assert mock\n"
     )
     (tests / "test_clean.py").write_text("def test_total():\n    assert sum([1, 2]) == 3\n")
+    (tests / "orders.test.mts").write_text("vi.mock('./db');\n")  # identify tags it not at all
     (scratch_repo / "README.txt").write_text("not a source file\n")
     _git(scratch_repo, "add", ".")
 
-    failed = try_repo(scratch_repo, pre_commit_home, "tests/test_orders.py", "README.txt")
+    staged = ("tests/test_orders.py", "tests/orders.test.mts", "README.txt")
+    failed = try_repo(scratch_repo, pre_commit_home, *staged)
     output = failed.stdout + failed.stderr
     assert failed.returncode == 1, output
     assert "tests/test_orders.py:1:" in output
     assert "NM101" in output
+    assert "tests/orders.test.mts:1:" in output
+    assert "NM202" in output
 
     passed = try_repo(scratch_repo, pre_commit_home, "tests/test_clean.py")
     output = passed.stdout + passed.stderr
