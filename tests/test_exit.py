@@ -25,6 +25,14 @@ def test_a_large_report_arrives_whole_with_its_exit_code(project: Path) -> None:
     written = run_nomock(["check", "--format", "json", "-o", "out.json", "."], project)
     assert written.returncode == 1 and written.stdout == ""
     assert len(json.loads((project / "out.json").read_text())["findings"]) == 60 * 80
+    nested = run_nomock(
+        ["check", "--format", "sarif", "-o", "reports/ci/nomock.sarif", "."], project
+    )
+    assert nested.returncode == 1, nested.stderr  # missing folders are made, as Ruff does
+    assert json.loads((project / "reports/ci/nomock.sarif").read_text())["runs"]
+    (project / "taken").write_text("a file where a folder would go\n")
+    blocked = run_nomock(["check", "-o", "taken/out.txt", "."], project)
+    assert blocked.returncode == 2 and blocked.stderr.startswith("nomock: error: cannot write")
     usage = run_nomock(["check", "--no-such-option"], project)
     assert usage.returncode == 2 and usage.stderr.startswith("nomock: error:")
 

@@ -171,6 +171,7 @@ def check(
     )
     if output is not None:
         try:
+            output.parent.mkdir(parents=True, exist_ok=True)  # `--output reports/x.sarif`, as Ruff
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise click.UsageError(f"cannot write {output}: {exc.strerror}") from None
