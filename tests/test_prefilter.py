@@ -61,6 +61,9 @@ ASSIGNED = {
         "import os\n(\n    x,  # why\n    os.sep,\n    y,\n) = 1, '/', 2\n"
     ),
     "after a comment line ending in a backslash": "import os\n# see \\\nos.sep = '/'\n",
+    "del after a name ending in del": "import os\nmodel = 1; del os.sep\n",
+    "an imported name self": "from app import self\nself.x = 1\n",
+    "an imported name cls": "from app import cls\ncls.x = 1\n",
 }
 
 # Reads of imported names, assignments to other names, prose: nothing to find, nothing to parse.

@@ -47,8 +47,9 @@ _OTHER_LISTS = (
 # What may follow a dotted name that is one target of several (not a call or a subscript).
 _TARGET_END = re.compile(rb"[ \t]*(?:[,)\]:#\r\n]|=(?!=)|$|\\|\bin\b|" + _AUG + rb"=)")
 _CHAIN_AT = re.compile(_CHAIN)
-# `del a, m.x` and `del (a,\n m.x)`: searched in the whole file, as `del` is rare.
-_DEL = re.compile(rb"del\b")
+# `del a, m.x` and `del (a,\n m.x)`: searched in the whole file, as `del` is rare (the
+# lookbehind after the literal leaves out `model` and `x.del`: 15k matches to 265 on Django).
+_DEL = re.compile(rb"del\b(?<![\w.]del)")
 
 
 def _word_before(data: bytes, end: int) -> tuple[bytes, int]:
@@ -185,13 +186,12 @@ def _assigns(data: bytes, names: set[bytes]) -> Iterator[int]:
         if word in names and _is_target(data, start):
             yield start
     for found in _DEL.finditer(data):
-        if found.start() > 0 and data[found.start() - 1] in ROOT_BEFORE:
-            continue
         region = _statement(data, found.end())
         for root in _ROOTS.finditer(region):
             if root.group(1) in names and _at_top(region, root.start(1)):
                 yield found.end() + root.start(1)
-    for found in _DOTTED_TARGET.finditer(data):
+    dotted = _DOTTED_TARGET if names & _SELF else _DOTTED_TARGET_NOT_SELF
+    for found in dotted.finditer(data):
         word, start = _word_before(data, found.start())
         first = start == 0 or data[start - 1] not in ROOT_BEFORE  # `a.b.c`: not at `b`
         if word in names and first and _is_target(data, start):
@@ -205,6 +205,12 @@ _DOTTED_TARGET = re.compile(
     rb"\.(?<=\w\.)(?=(?>" + _GAP_RE + rb"\w+(?:" + _GAP_RE + rb"\." + _GAP_RE + rb"\w+)*)"
     + _TARGET_END.pattern + rb")"
 )  # fmt: skip
+# `self.x` and `cls.x` hold a fifth of Django's dotted names: checked after the dot, in C,
+# unless an import binds either name.
+_SELF = frozenset({b"self", b"cls"})
+_DOTTED_TARGET_NOT_SELF = re.compile(
+    _DOTTED_TARGET.pattern.replace(rb"(?<=\w\.)", rb"(?<=\w\.)(?<!\bself\.)(?<!\bcls\.)", 1)
+)
 _ROOTS = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)(?=[ \t\\\r\n]*\.)")
 
 
