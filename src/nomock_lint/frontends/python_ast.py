@@ -74,7 +74,7 @@ def extract_tree(
 ) -> Facts:
     """The facts of a parsed file. With `keep` (sorted line numbers: where a rule may match,
     see python_outline.trigger_lines), a simple statement or a function or class whose lines
-    hold none of them only binds its names, as if python_outline had stubbed it."""
+    hold none of them (python_outline's stubs among them) only binds its names."""
     extractor = _Extractor(Lines(text), wanted, keep)
     try:
         extractor.statements(tree.body)
@@ -270,10 +270,10 @@ class _Extractor:
                 self.bind_targets(target)
         elif t is ast.AnnAssign or t is ast.AugAssign:
             self.bind_targets(node.target)  # type: ignore[attr-defined]
-        elif t is ast.ClassDef:
-            self.define(node, DefKind.CLASS)  # type: ignore[arg-type]  # as `class name: pass`
         elif t in _DEFINITIONS:
-            self.define(node, DefKind.FUNCTION)  # type: ignore[arg-type]  # as `def name(): pass`
+            # A name on no trigger line holds no class word or binding prefix: no Definition
+            # (the engine reads them for names only), as for the stubs of python_outline.
+            self.bind(node.name)  # type: ignore[attr-defined]
         return True
 
     def bind_targets(self, node: ast.expr) -> None:
