@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 
 from nomock_lint.catalog import Matchers, Rule
 from nomock_lint.facts import Binding, DefKind, Facts, Reference, RefKind, Span, Wanted
 from nomock_lint.model import Finding
+from nomock_lint.records import Record
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _USE_KINDS = frozenset({RefKind.CALL, RefKind.DECORATOR, RefKind.WITH})
@@ -48,36 +48,56 @@ def under(name: str, entries: Iterable[str]) -> bool:
     return bool(entry_set) and any(p in entry_set for p in prefixes(name))
 
 
-@dataclass(slots=True)
-class _Hit:
-    rule: Rule
-    alternative: str | None = None
+# Slot classes rather than dataclasses: see records.py.
+class _Hit(Record):
+    __slots__ = ("alternative", "rule")
+
+    def __init__(self, rule: Rule, alternative: str | None = None) -> None:
+        self.rule = rule
+        self.alternative = alternative
 
 
-@dataclass
-class CompiledRules:
+class CompiledRules(Record):
     """The active rules' data for one language, indexed for lookup."""
 
-    language: str
-    rules: tuple[Rule, ...]
-    modules: dict[str, _Hit] = field(default_factory=dict)
-    uses: dict[str, _Hit] = field(default_factory=dict)
-    calls: dict[str, Rule] = field(default_factory=dict)
-    call_members: dict[str, Rule] = field(default_factory=dict)
-    call_arg0: list[tuple[Rule, str, str | None, str | None, str | None]] = field(
-        default_factory=list
+    __slots__ = (
+        "_wanted",
+        "assign_imported",
+        "assign_roots",
+        "call_arg0",
+        "call_members",
+        "calls",
+        "fixture_calls",
+        "fixtures",
+        "harmless",
+        "language",
+        "method_calls",
+        "modules",
+        "rules",
+        "subscript_assign",
+        "use_roots",
+        "uses",
     )
-    fixtures: dict[str, Rule] = field(default_factory=dict)
-    fixture_calls: dict[str, Rule] = field(default_factory=dict)
-    method_calls: dict[str, Rule] = field(default_factory=dict)
-    subscript_assign: dict[str, Rule] = field(default_factory=dict)
-    assign_imported: list[Rule] = field(default_factory=list)
-    assign_roots: dict[str, Rule] = field(default_factory=dict)
-    harmless: frozenset[str] = frozenset()
-    _wanted: dict[bool, Wanted] = field(default_factory=dict, repr=False, compare=False)
-    # The first part (up to `.` or `/`, as `prefixes` cuts) of every key a call, decorator or
-    # `with` reference is looked up under: a reference with another root matches nothing.
-    use_roots: frozenset[str] = frozenset()
+
+    def __init__(self, language: str, rules: tuple[Rule, ...]) -> None:
+        self.language = language
+        self.rules = rules
+        self.modules: dict[str, _Hit] = {}
+        self.uses: dict[str, _Hit] = {}
+        self.calls: dict[str, Rule] = {}
+        self.call_members: dict[str, Rule] = {}
+        self.call_arg0: list[tuple[Rule, str, str | None, str | None, str | None]] = []
+        self.fixtures: dict[str, Rule] = {}
+        self.fixture_calls: dict[str, Rule] = {}
+        self.method_calls: dict[str, Rule] = {}
+        self.subscript_assign: dict[str, Rule] = {}
+        self.assign_imported: list[Rule] = []
+        self.assign_roots: dict[str, Rule] = {}
+        self.harmless: frozenset[str] = frozenset()
+        self._wanted: dict[bool, Wanted] = {}  # a cache (see records.py)
+        # The first part (up to `.` or `/`, as `prefixes` cuts) of every key a call, decorator
+        # or `with` reference is looked up under: a reference with another root matches nothing.
+        self.use_roots: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, rules: Iterable[Rule], language: str) -> CompiledRules:

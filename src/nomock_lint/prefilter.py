@@ -27,11 +27,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from nomock_lint.catalog import Matchers, Rule
 from nomock_lint.engine import in_folder
+from nomock_lint.records import Record
 
 # Identifiers are one alternation shaped as a trie (`s(?:inon|tub)`), so that at each offset
 # the regex engine follows at most one branch per character instead of trying every word; on a
@@ -90,16 +90,28 @@ def _root(path: str) -> str:
     return path.split(".", 1)[0]
 
 
-@dataclass
-class _Words:
-    modules: set[str] = field(default_factory=set)  # JS: roots; Python: dotted paths
-    idents: set[str] = field(default_factory=set)  # JS: roots; Python: dotted paths
-    class_words: set[str] = field(default_factory=set)
-    binding_prefixes: set[str] = field(default_factory=set)
-    regexes: list[str] = field(default_factory=list)
-    assigned: set[str] = field(default_factory=set)  # JS roots assigned to
-    arg0_imported: set[str] = field(default_factory=set)  # Python calls whose arg0 is imported
-    assign_imported: bool = False  # Python: an imported name's attribute as a target
+# Slot classes and NamedTuples rather than dataclasses: see records.py.
+class _Words(Record):
+    __slots__ = (
+        "arg0_imported",
+        "assign_imported",
+        "assigned",
+        "binding_prefixes",
+        "class_words",
+        "idents",
+        "modules",
+        "regexes",
+    )
+
+    def __init__(self) -> None:
+        self.modules: set[str] = set()  # JS: roots; Python: dotted paths
+        self.idents: set[str] = set()  # JS: roots; Python: dotted paths
+        self.class_words: set[str] = set()
+        self.binding_prefixes: set[str] = set()
+        self.regexes: list[str] = []
+        self.assigned: set[str] = set()  # JS roots assigned to
+        self.arg0_imported: set[str] = set()  # Python calls whose arg0 is imported
+        self.assign_imported = False  # Python: an imported name's attribute as a target
 
     def add(self, m: Matchers, language: str, is_test: bool) -> None:
         python = language == "python"
@@ -134,10 +146,12 @@ _LOOKBEHIND = re.compile(r"\(\?<[!=]")
 _BOUNDARY = re.compile(r"\\b")
 
 
-def _has_match(data: bytes, fast: re.Pattern[bytes], full: re.Pattern[bytes] | None) -> bool:
-    if full is None:
-        return fast.search(data) is not None
+def _has_match(data: bytes, part: _Part) -> bool:
+    fast = part.fast()
     found = fast.search(data)
+    if found is None or not part.stripped:
+        return found is not None
+    full = part.full()
     while found is not None:
         # Lookbehinds see the text before `pos`, so `full` checks them at the same start.
         if full.match(data, found.start()) is not None:
@@ -169,16 +183,37 @@ def _split_lookbehinds(regex: str) -> tuple[str, bool]:
     return rest, rest != regex
 
 
-def _compile_regex(regex: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes] | None]:
-    full = re.compile(regex.encode())
-    rest, stripped = _split_lookbehinds(regex)
-    if not stripped or not rest:
-        return full, None
-    return re.compile(rest.encode()), full
+class _Part:
+    """One alternative of the split prefilter, compiled when a file first gets to search it:
+    most are gated out (a one-file run compiled 57 regexes, twice each, to search 15), and
+    the whole regex is needed only where the one without its lookbehinds matched."""
+
+    __slots__ = ("_fast", "_full", "gate", "literal", "regex", "rest", "reverse", "stripped")
+
+    def __init__(self, regex: str, reverse: bool, literal: bytes, gate: bytes) -> None:
+        self.regex = regex
+        rest, stripped = _split_lookbehinds(regex)
+        self.stripped = stripped and bool(rest)  # else `fast` is the whole regex
+        self.rest = rest if self.stripped else regex
+        self.reverse = reverse  # search the reversed bytes
+        self.literal = literal  # every match starts with it, or b""
+        self.gate = gate  # the gate word lower-cased, or b""
+        self._fast: re.Pattern[bytes] | None = None
+        self._full: re.Pattern[bytes] | None = None
+
+    def fast(self) -> re.Pattern[bytes]:
+        """The regex without its leading lookbehinds (`full` confirms where it matched)."""
+        if self._fast is None:
+            self._fast = re.compile(self.rest.encode())
+        return self._fast
+
+    def full(self) -> re.Pattern[bytes]:
+        if self._full is None:
+            self._full = re.compile(self.regex.encode()) if self.stripped else self.fast()
+        return self._full
 
 
-@dataclass(frozen=True, slots=True)
-class _Trigger:
+class _Trigger(NamedTuple):
     regex: str
     # The regex to search the reversed bytes with instead, if one is faster.
     reversed: str | None = None
@@ -210,8 +245,7 @@ def _literal_first(words: set[str]) -> list[str]:
     return regexes
 
 
-@dataclass(frozen=True)
-class _Triggers:
+class _Triggers(NamedTuple):
     parts: list[_Trigger]
     insensitive: tuple[str, ...]  # case-insensitive words (NM301 / NM302)
     class_words: frozenset[str]
@@ -325,9 +359,6 @@ def compile_prefilter(
     return re.compile("|".join(parts).encode())
 
 
-# (regex without leading lookbehinds, the whole regex or None, search the reversed bytes, a
-# literal that every match starts with or b"", the gate word lower-cased or b"")
-_Part = tuple[re.Pattern[bytes], re.Pattern[bytes] | None, bool, bytes, bytes]
 # A leading literal: `mock(?<![\w$]mock)...`, `environ\b`; not `mocks?` or `a|b`.
 _LITERAL = re.compile(r"[A-Za-z0-9_]+(?=\(\?<!|\(\?!|\(\?:|\\b|$)")
 
@@ -349,10 +380,10 @@ def _literal(regex: str) -> bytes:
     return found.group().encode()
 
 
-@dataclass(frozen=True, slots=True)
-class _Split:
-    # Case-insensitive words (lower-cased) and the regexes that confirm one (None: as found).
-    words: tuple[tuple[bytes, tuple[re.Pattern[bytes], ...] | None], ...]
+class _Split(NamedTuple):
+    # Case-insensitive words (lower-cased) and the regexes that confirm one (None: as found),
+    # compiled when a file holds the word (see _exact).
+    words: tuple[tuple[bytes, tuple[str, ...] | None], ...]
     # Searched only in a file that holds its gate word in some case (see _Trigger.gate).
     parts: tuple[_Part, ...]
     arg0_imported: frozenset[str]  # see import_targets.py
@@ -368,26 +399,25 @@ def _split_prefilter(rules: tuple[Rule, ...], language: str, is_test: bool) -> _
     triggers = _triggers(rules, language, is_test)
     parts = triggers.parts
 
-    def compiled(t: _Trigger) -> _Part:
+    def part(t: _Trigger) -> _Part:
         literal = b"" if t.reversed else _literal(t.regex)
-        return (
-            *_compile_regex(t.reversed or t.regex),
-            t.reversed is not None,
-            literal,
-            t.gate.encode(),
-        )
+        return _Part(t.reversed or t.regex, t.reversed is not None, literal, t.gate.encode())
 
     words = []
     for word in triggers.insensitive:
         exact = _name_word(word, language)  # (Python's words: trigger_offsets)
-        found = tuple(re.compile(r.encode()) for r in exact) if exact is not None else None
-        words.append((word.lower().encode(), found))
+        words.append((word.lower().encode(), None if exact is None else tuple(exact)))
     return _Split(
         tuple(words),
-        tuple(compiled(t) for t in parts),
+        tuple(part(t) for t in parts),
         triggers.arg0_imported,
         triggers.assign_imported,
     )
+
+
+@functools.cache
+def _exact(regex: str) -> re.Pattern[bytes]:
+    return re.compile(regex.encode())
 
 
 def in_manual_mock_dir(relpath: str, rules: tuple[Rule, ...], language: str) -> bool:
@@ -408,19 +438,20 @@ def may_match(
         lowered = data.lower()  # ASCII only, as `(?i:...)` over bytes
         for word, exact in split.words:
             if word in lowered:
-                if exact is None or any(r.search(data) for r in exact):
+                if exact is None or any(_exact(r).search(data) for r in exact):
                     return True
                 present.add(word)
     backwards: bytes | None = None
-    for fast, full, reverse, literal, gate in split.parts:
+    for part in split.parts:
+        gate, literal = part.gate, part.literal
         if (gate and gate not in present) or (literal and literal not in data):
             continue
-        if reverse:
+        if part.reverse:
             if backwards is None:
                 backwards = data[::-1]
-            if _has_match(backwards, fast, full):
+            if _has_match(backwards, part):
                 return True
-        elif _has_match(data, fast, full):
+        elif _has_match(data, part):
             return True
     return False
 
@@ -485,15 +516,16 @@ def trigger_offsets(
             ):
                 found.append(pos)
             pos = lowered.find(spelled, pos + 1)
-    for fast, full, reverse, literal, gate in split.parts:
-        if (gate and gate not in present) or (literal and literal not in data):
+    for part in split.parts:
+        if (part.gate and part.gate not in present) or (part.literal and part.literal not in data):
             continue
-        if reverse:
+        if part.reverse:
             return None  # JS only
-        if full is None:
-            found += [m.start() for m in fast.finditer(data)]
-        else:
-            found += [m.start() for m in fast.finditer(data) if full.match(data, m.start())]
+        starts = [m.start() for m in part.fast().finditer(data)]
+        if starts and part.stripped:
+            full = part.full()
+            starts = [start for start in starts if full.match(data, start)]
+        found += starts
     if split.arg0_imported or split.assign_imported:
         targets = import_targets.offsets(data, split.arg0_imported, split.assign_imported)
         if targets is None:
