@@ -37,12 +37,14 @@ from nomock_lint.facts import (
     Span,
     TestModeCheck,
 )
-from nomock_lint.frontends.js_lexer import Masked, blank, mask
+from nomock_lint.frontends.js_lexer import Masked, blank, lazy_regex, mask
 from nomock_lint.frontends.source import decode_utf8
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+# Patterns that a quarter or fewer of the files reach are `lazy_regex`es, called to get the
+# pattern (`_BOUND_TO().search(...)`): compiling all of them cost a one-file run 3 ms.
 _ID = r"(?:[^\W\d]|\$)[\w$]*"
 _GENERIC = r"(?:<(?:=>|[^<>()]|\([^()]*\)|<(?:=>|[^<>]|<[^<>]*>)*>)*>\s*)?"
 
@@ -86,7 +88,7 @@ _DECLS = tuple(
 )
 # A declarator after a comma: a name (before `=`, `:`, `,`, `;` or the end of the statement,
 # so that `Map<string, number>` declares nothing) or a destructuring pattern.
-_DECLARATOR = re.compile(rf"\s*(?:({_ID})(?=\s*(?:[=:,;)}}]|$|\n))|([{{\[]))")
+_DECLARATOR = lazy_regex(rf"\s*(?:({_ID})(?=\s*(?:[=:,;)}}]|$|\n))|([{{\[]))")
 _DECLARATOR_TOKENS = re.compile(r"[,;{}()\[\]\n]")
 _CONTINUES_AFTER = frozenset(",=+-*/%&|^!?:<>~.(")
 _CONTINUES_BEFORE = frozenset(",.?:=")
@@ -98,12 +100,12 @@ _FUNCTION_VALUE = re.compile(
 )
 _REQUIRED = re.compile(r"\s*(?::[^=;]*)?=\s*(?:await\s+)?(?:require|import)\s*\(")
 _NESTING = re.compile(r"[(\[{<]")
-_NESTING_TOKENS = re.compile(r"=>|[()\[\]{}<>,]")
-_BRACKET_TOKENS = re.compile(r"[\[\]{}]")
+_NESTING_TOKENS = lazy_regex(r"=>|[()\[\]{}<>,]")
+_BRACKET_TOKENS = lazy_regex(r"[\[\]{}]")
 _PARAM = re.compile(
     rf"\s*(?:(?:\.\.\.|(?:public|private|protected|readonly|override)\b)\s*)*(?:({_ID})|[{{\[])"
 )
-_PATTERN_NAME = re.compile(rf"(?:\.\.\.\s*)?({_ID})\s*(?=[,}}\]=]|$)")
+_PATTERN_NAME = lazy_regex(rf"(?:\.\.\.\s*)?({_ID})\s*(?=[,}}\]=]|$)")
 # `class A<T extends { k: V }> extends B implements Partial<C> {`: the type parameters may hold
 # braces, the heritage clause (group 2) does not.
 _CLASS = re.compile(
@@ -120,7 +122,7 @@ _REQUIRE = re.compile(rf"{_keyword('require')}\s*\(\s*(['\"`])")
 _EXPORT_FROM = re.compile(
     rf"{_keyword('export')}\s+(?:type\s+)?(\*(?:\s+as\s+{_ID})?|\{{[^}}]*\}})\s*from\s*(['\"])"
 )
-_BOUND_TO = re.compile(
+_BOUND_TO = lazy_regex(
     rf"(?:(?:const|let|var)\s+(?:({_ID})|\{{([^{{}}]*)\}})\s*(?::[^=;]*)?|import\s+({_ID})\s*)"
     r"=\s*(?:await\s+)?$"
 )
@@ -132,15 +134,15 @@ _ENVS = (
     re.compile(rf"{_keyword('process')}\s*\.\s*env{_ENV_KEY}"),
     re.compile(rf"{_keyword('import')}\s*\.\s*meta\s*\.\s*(?:env{_ENV_KEY}|(vitest)(?![\w$]))"),
 )
-_COMPARE_AFTER = re.compile(r"\s*(?:===?|!==?)\s*(['\"`])")
-_COMPARE_BEFORE = re.compile(r"(['\"`])\s*(?:===?|!==?)\s*$")
-_CASE = re.compile(rf"{_keyword('case')}\s*(['\"`])")
+_COMPARE_AFTER = lazy_regex(r"\s*(?:===?|!==?)\s*(['\"`])")
+_COMPARE_BEFORE = lazy_regex(r"(['\"`])\s*(?:===?|!==?)\s*$")
+_CASE = lazy_regex(rf"{_keyword('case')}\s*(['\"`])")
 _TYPE_ATOM = r"(?:[\w$.]+(?:\s*<[^(){};=]*>)?|\{[^{}]*\}|\([^()]*\)\s*=>\s*[\w$.]+)(?:\[\])*"
 _RETURN_TYPE = re.compile(
     rf":\s*(?:asserts\s+)?{_TYPE_ATOM}(?:\s+is\s+{_TYPE_ATOM})?(?:\s*[|&]\s*{_TYPE_ATOM})*"
     r"\s*(=>\s*)?\{"
 )
-_PARENS = re.compile(r"[()]")
+_PARENS = lazy_regex(r"[()]")
 _PARAMS_END = re.compile(r"\)(?=\s*(?:=>|\{|:))")
 _AFTER_PARENS = re.compile(r"\s*(=>|\{|:)")
 _ARROW_BODY = re.compile(r"\s*=>\s*(\{)?")
@@ -161,11 +163,11 @@ _CONTROL = frozenset({"if", "for", "while", "switch", "with"})
 _LOCAL_ROOTS = frozenset({"this", "super", "arguments"})
 # Canonical names of the Vitest and Jest objects, whichever way they were imported.
 _CANONICAL = {"vitest.vi": "vi", "vitest.vitest": "vi", "@jest/globals.jest": "jest"}
-_SFC_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
-_SFC_LANG = re.compile(r"""\blang\s*=\s*["']?(\w+)""", re.I)
+_SFC_SCRIPT = lazy_regex(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_SFC_LANG = lazy_regex(r"""\blang\s*=\s*["']?(\w+)""", re.I)
 _JSX_SUFFIXES = frozenset({".tsx", ".jsx", ".js", ".mjs", ".cjs"})
-_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
-_OTHER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAKS = lazy_regex(r"\r\n|\r|\n")
+_OTHER_BREAKS = lazy_regex("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _WS = re.compile(r"\s+")
 
 
@@ -196,11 +198,11 @@ def _mask_sfc(text: str) -> Masked:
     parts: list[str] = []
     jsx = False
     last = 0
-    for m in _SFC_SCRIPT.finditer(text):
+    for m in _SFC_SCRIPT().finditer(text):
         parts.append(blank(text[last : m.start(2)]))
         parts.append(m.group(2))
         last = m.end(2)
-        lang = _SFC_LANG.search(m.group(1))
+        lang = _SFC_LANG().search(m.group(1))
         jsx = jsx or (lang is not None and lang.group(1).lower() in ("tsx", "jsx"))
     parts.append(blank(text[last:]))
     return mask("".join(parts), jsx=jsx)
@@ -345,7 +347,7 @@ class _Extractor:
         if opening >= 0 and code.find(")", opening, close) < 0:
             return opening  # no parentheses inside: the common case
         depth = 0
-        for m in _PARENS.finditer(self.rcode, self.n - 1 - close):
+        for m in _PARENS().finditer(self.rcode, self.n - 1 - close):
             if m.group() == ")":
                 depth += 1
             else:
@@ -406,7 +408,7 @@ class _Extractor:
                     definitions.append(Definition(kind, name, where, module_level, ()))
                 else:
                     close = self.pattern_end(start)
-                    for pm in _PATTERN_NAME.finditer(code, start + 1, close):
+                    for pm in _PATTERN_NAME().finditer(code, start + 1, close):
                         name = pm.group(1)
                         bind(name, block)
                         where = span(pm.start(1), pm.end(1))
@@ -475,7 +477,7 @@ class _Extractor:
                     return None
             elif depth > 0:
                 continue
-            elif c == "," and (d := _DECLARATOR.match(code, i)) is not None:
+            elif c == "," and (d := _DECLARATOR().match(code, i)) is not None:
                 return d.span(1) if d.group(1) else d.span(2)
             elif c in ";}" or (c == "\n" and not self.continues(k)):
                 return None
@@ -579,7 +581,7 @@ class _Extractor:
                 continue
             end = self.string_end(quote)
             facts.imports.append(Import(module, None, None, self.span(quote, end)))
-            bound = _BOUND_TO.search(code, max(0, m.start() - 300), m.start())
+            bound = _BOUND_TO().search(code, max(0, m.start() - 300), m.start())
             if bound is None:
                 continue
             block = self.block_at(m.start())
@@ -723,14 +725,14 @@ class _Extractor:
                     continue
                 subject = f"${var}"
             start, end = m.start(), m.end()
-            after = _COMPARE_AFTER.match(code, end)
+            after = _COMPARE_AFTER().match(code, end)
             if after is not None:
                 quote = after.start(1)
                 value = self.string_at(quote)
                 if value is not None:
                     self.check(subject, value, start, self.string_end(quote))
                     continue
-            before = _COMPARE_BEFORE.search(code, max(0, start - 200), start)
+            before = _COMPARE_BEFORE().search(code, max(0, start - 200), start)
             if before is not None:
                 opening = self.string_start(before.start(1))
                 if opening is not None:
@@ -772,7 +774,7 @@ class _Extractor:
         block = self.block_of_brace.get(brace)
         if close < 0 or block is None or code[close + 1 : brace].strip():
             return
-        for case in _CASE.finditer(code, brace, self.ends[block]):
+        for case in _CASE().finditer(code, brace, self.ends[block]):
             quote = case.start(1)
             value = self.string_at(quote)
             if value is not None:
@@ -794,9 +796,9 @@ class _Extractor:
 def _line_starts(code: str) -> list[int]:
     """Offsets at which lines start, lines broken as `source.Lines` breaks them."""
     if any(c in code for c in "\v\f\x1c\x1d\x1e") or (
-        not code.isascii() and _OTHER_BREAKS.search(code) is not None
+        not code.isascii() and _OTHER_BREAKS().search(code) is not None
     ):
-        return [0, *(b.end() for b in _LINE_BREAKS.finditer(code))]
+        return [0, *(b.end() for b in _LINE_BREAKS().finditer(code))]
     # str.splitlines breaks at \r\n, \r and \n only when none of the others occur: C speed.
     starts = [0, *itertools.accumulate(map(len, code.splitlines(True)))]
     if code and code[-1] not in "\r\n":
@@ -839,7 +841,7 @@ def _split_top_level(params: str) -> list[str]:
     pieces = []
     depth = 0
     last = 0
-    for m in _NESTING_TOKENS.finditer(params):
+    for m in _NESTING_TOKENS().finditer(params):
         token = m.group()
         if token == ",":
             if depth == 0:
@@ -865,14 +867,14 @@ def _param_names(params: str) -> list[str]:
             continue
         depth = 0
         start = m.end() - 1
-        for t in _BRACKET_TOKENS.finditer(piece, start):
+        for t in _BRACKET_TOKENS().finditer(piece, start):
             if t.group() in "{[":
                 depth += 1
             else:
                 depth -= 1
                 if depth == 0:
                     names += [
-                        p.group(1) for p in _PATTERN_NAME.finditer(piece, start + 1, t.start())
+                        p.group(1) for p in _PATTERN_NAME().finditer(piece, start + 1, t.start())
                     ]
                     break
     return names

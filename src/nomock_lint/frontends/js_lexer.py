@@ -14,22 +14,39 @@ decided by the previous significant character, as JS tokenizers without a parser
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from nomock_lint.facts import ParseError
 from nomock_lint.records import Record
 
-_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
-_NOT_BREAK = re.compile(r"[^\r\n]")
+
+def lazy_regex(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """`re.compile(pattern, flags)` at the first call, the same pattern after that. `re.compile`
+    costs 0.05 to 1 ms a pattern at every start; this is for the patterns that most files
+    never reach (JSX, regex literals, `.vue` blocks, `switch` on an env variable ...)."""
+    compiled: list[re.Pattern[str]] = []
+
+    def get() -> re.Pattern[str]:
+        if not compiled:
+            compiled.append(re.compile(pattern, flags))
+        return compiled[0]
+
+    return get
+
+
+# Called to get the pattern: `_REGEX().match(...)` (see lazy_regex).
+_LINE_BREAKS = lazy_regex(r"\r\n|\r|\n")
+_NOT_BREAK = lazy_regex(r"[^\r\n]")
 
 # A complete string literal on one line (or continued with `\`): strings are the commonest stop.
 _STRING = {
     "'": re.compile(r"'(?:[^'\\\r\n]|\\(?:\r\n|[\s\S]))*'"),
     '"': re.compile(r'"(?:[^"\\\r\n]|\\(?:\r\n|[\s\S]))*"'),
 }
-_TEMPLATE_TEXT = re.compile(r"(?:[^`\\$]|\\[\s\S]|\$(?!\{))*")
-_REGEX = re.compile(r"/(?:[^/\\\[\r\n]|\\[^\r\n]|\[(?:[^\]\\\r\n]|\\[^\r\n])*\])+/[A-Za-z]*")
+_TEMPLATE_TEXT = lazy_regex(r"(?:[^`\\$]|\\[\s\S]|\$(?!\{))*")
+_REGEX = lazy_regex(r"/(?:[^/\\\[\r\n]|\\[^\r\n]|\[(?:[^\]\\\r\n]|\\[^\r\n])*\])+/[A-Za-z]*")
 _BLOCK_END = re.compile(r"\*/")
-_WORD_BEFORE = re.compile(r"[A-Za-z_$][\w$]*$")
+_WORD_BEFORE = lazy_regex(r"[A-Za-z_$][\w$]*$")
 # After these words an expression starts, so `/` begins a regex and `<` may begin JSX.
 _EXPR_KEYWORDS = frozenset(
     {
@@ -37,11 +54,11 @@ _EXPR_KEYWORDS = frozenset(
         "do", "else", "yield", "await", "default", "extends",
     }
 )  # fmt: skip
-_JSX_TAG_START = re.compile(r"<(?:>|([A-Za-z_$][\w$.:-]*)(?=[\s>/{])(?!\s+extends\b))")
-_JSX_TAG_STOP = re.compile(r"['\"{>/]")
-_JSX_ATTR_STRING = {"'": re.compile(r"'[^']*'"), '"': re.compile(r'"[^"]*"')}
-_JSX_TEXT_STOP = re.compile(r"[<{]")
-_JSX_CLOSE = re.compile(r"</[^>]*>")
+_JSX_TAG_START = lazy_regex(r"<(?:>|([A-Za-z_$][\w$.:-]*)(?=[\s>/{])(?!\s+extends\b))")
+_JSX_TAG_STOP = lazy_regex(r"['\"{>/]")
+_JSX_ATTR_STRING = {"'": lazy_regex(r"'[^']*'"), '"': lazy_regex(r'"[^"]*"')}
+_JSX_TEXT_STOP = lazy_regex(r"[<{]")
+_JSX_CLOSE = lazy_regex(r"</[^>]*>")
 
 _CODE, _TEMPLATE, _JSX_TAG, _JSX_CHILDREN = range(4)
 
@@ -81,14 +98,14 @@ class Masked(Record):  # not a dataclass: see records.py
 def blank(s: str) -> str:
     """`s` with every character but line breaks turned into a space."""
     if "\r" in s:
-        return _NOT_BREAK.sub(" ", s)
+        return _NOT_BREAK().sub(" ", s)
     if "\n" not in s:
         return " " * len(s)
     return "\n".join([" " * len(line) for line in s.split("\n")])
 
 
 def line_of(text: str, offset: int) -> int:
-    return len(_LINE_BREAKS.findall(text, 0, offset)) + 1
+    return len(_LINE_BREAKS().findall(text, 0, offset)) + 1
 
 
 class _Scanner:
@@ -133,7 +150,7 @@ class _Scanner:
         if c in ")]}'\"`" or c.isdigit():
             return False
         if c.isalnum() or c in "_$" or ord(c) > 127:
-            m = _WORD_BEFORE.search(self.text, max(0, k - 11), k + 1)
+            m = _WORD_BEFORE().search(self.text, max(0, k - 11), k + 1)
             return m is not None and m.group() in _EXPR_KEYWORDS
         return True
 
@@ -193,7 +210,7 @@ class _Scanner:
                 else:
                     i = self.code_token(j)
             elif kind == _TEMPLATE:
-                m = _TEMPLATE_TEXT.match(text, i)
+                m = _TEMPLATE_TEXT().match(text, i)
                 j = m.end() if m else i
                 out.append(blank(text[i:j]))
                 if j >= n:
@@ -234,7 +251,7 @@ class _Scanner:
             out.append(c + blank(text[j + 1 : end - 1]) + c)
             return end
         if c == "`":
-            m = _TEMPLATE_TEXT.match(text, j + 1)
+            m = _TEMPLATE_TEXT().match(text, j + 1)
             end = m.end() if m else j + 1
             if end < len(text) and text[end] == "`":  # no substitutions: a plain string
                 self.strings[j] = text[j + 1 : end]
@@ -263,7 +280,7 @@ class _Scanner:
                 out.append(blank(text[j:end]))
                 return end
             if self.expression_starts(j):
-                m = _REGEX.match(text, j)
+                m = _REGEX().match(text, j)
                 if m is not None:
                     end = m.end()
                     body_end = text.rindex("/", j, end)
@@ -285,7 +302,7 @@ class _Scanner:
             return j + 1
         # c == "<": JSX only where an operand is expected.
         if self.expression_starts(j):
-            m = _JSX_TAG_START.match(text, j)
+            m = _JSX_TAG_START().match(text, j)
             if m is not None:
                 out.append(text[j : m.end()])
                 if m.group(1) is None:  # a fragment `<>`
@@ -311,14 +328,14 @@ class _Scanner:
     def jsx_tag(self, i: int) -> int:
         """Inside `<Name ...`: attribute strings are masked, `{...}` is code."""
         text, out, stack = self.text, self.out, self.stack
-        m = _JSX_TAG_STOP.search(text, i)
+        m = _JSX_TAG_STOP().search(text, i)
         if m is None:
             raise self.fail("unterminated JSX tag", stack[-1][2])
         j = m.start()
         out.append(text[i:j])
         c = text[j]
         if c == "'" or c == '"':
-            sm = _JSX_ATTR_STRING[c].match(text, j)
+            sm = _JSX_ATTR_STRING[c]().match(text, j)
             if sm is None:
                 raise self.fail("unterminated JSX attribute", j)
             end = sm.end()
@@ -347,7 +364,7 @@ class _Scanner:
     def jsx_children(self, i: int) -> int:
         """JSX text is blanked up to the next tag or `{...}` container."""
         text, out, stack = self.text, self.out, self.stack
-        m = _JSX_TEXT_STOP.search(text, i)
+        m = _JSX_TEXT_STOP().search(text, i)
         if m is None:
             raise self.fail("unclosed JSX element", stack[-1][2])
         j = m.start()
@@ -356,12 +373,12 @@ class _Scanner:
             out.append("{")
             stack.append([_CODE, 0, j])
             return j + 1
-        close = _JSX_CLOSE.match(text, j)
+        close = _JSX_CLOSE().match(text, j)
         if close is not None:
             out.append(text[j : close.end()])
             stack.pop()
             return close.end()
-        tag = _JSX_TAG_START.match(text, j)
+        tag = _JSX_TAG_START().match(text, j)
         if tag is None:  # a stray `<` in text (invalid JSX): keep it as text
             out.append(" ")
             return j + 1
