@@ -12,11 +12,18 @@ def main() -> None:
 
         sys.stdout.write(f"nomock {__version__}\n")
         return
-    from nomock_lint.cli import main as cli_main
-
     if sys.argv[1:2] != ["check"]:
+        from nomock_lint.cli import main as cli_main
+
         cli_main()
         return
+    import gc
+
+    # A `check` turns the cyclic collector off anyway (see cli.check): from here, so that the
+    # imports (click, the front-end) are not walked by it either.
+    gc.disable()
+    from nomock_lint.cli import main as cli_main
+
     try:
         cli_main()
     except SystemExit as done:
