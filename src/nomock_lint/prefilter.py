@@ -185,8 +185,9 @@ def _split_lookbehinds(regex: str) -> tuple[str, bool]:
 
 class _Part:
     """One alternative of the split prefilter, compiled when a file first gets to search it:
-    most are gated out (a one-file run compiled 57 regexes, twice each, to search 15), and
-    the whole regex is needed only where the one without its lookbehinds matched."""
+    most are gated out (a one-file run compiled all 22 JS or 35 Python parts, twice each, and
+    got past the gates of at most 11), and the whole regex is needed only where the one
+    without its lookbehinds matched."""
 
     __slots__ = ("_fast", "_full", "gate", "literal", "regex", "rest", "reverse", "stripped")
 
