@@ -82,7 +82,7 @@ _OPEN_PAREN = re.compile(r"\(")
 _ROOT = re.compile(_ID)
 _ASSIGN_OP = re.compile(r"=(?![=>])(?<![=!<>]=)")
 _DECORATOR = re.compile(rf"@(?<![\w$]@)\s*({_ID}(?:\s*\.\s*{_ID})*)")
-_SEGMENT = re.compile(rf"({_ID})|\[\s*(['\"`])")
+_SEGMENT = lazy_regex(rf"({_ID})|\[\s*(['\"`])")
 _DECLS = tuple(
     re.compile(rf"{_keyword(kw)}\s+(?:({_ID})|([{{\[]))") for kw in ("const", "let", "var")
 )
@@ -168,7 +168,7 @@ _SFC_LANG = lazy_regex(r"""\blang\s*=\s*["']?(\w+)""", re.I)
 _JSX_SUFFIXES = frozenset({".tsx", ".jsx", ".js", ".mjs", ".cjs"})
 _LINE_BREAKS = lazy_regex(r"\r\n|\r|\n")
 _OTHER_BREAKS = lazy_regex("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-_WS = re.compile(r"\s+")
+_WS = lazy_regex(r"\s+")
 
 
 def extract(
@@ -695,7 +695,7 @@ class _Extractor:
             start, end = self.forward(m)
             target = self.code[start:end]
             parts: list[str] = []
-            for seg in _SEGMENT.finditer(target):
+            for seg in _SEGMENT().finditer(target):
                 if seg.group(1):
                     parts.append(seg.group(1))
                 else:
@@ -831,7 +831,7 @@ def _heritage(header: str) -> tuple[str, ...]:
             else:
                 current += c
         bases.append(current)
-    return tuple(_WS.sub("", b) for b in bases if b.strip())
+    return tuple(_WS().sub("", b) for b in bases if b.strip())
 
 
 def _split_top_level(params: str) -> list[str]:
