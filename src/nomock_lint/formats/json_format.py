@@ -42,16 +42,26 @@ def findings_json(findings: list[Finding]) -> Encoded:
         return Encoded(["[]"])
     enc = encode_basestring  # the C string encoder that json.dumps(ensure_ascii=False) uses
     pieces = ["[\n    "]
+    # A rule's three fields, and a file's path, encoded once (they repeat finding after finding).
+    heads: dict[tuple[str, str, str], str] = {}
+    path, path_line = "", ""
     for f, key in with_occurrences(findings):
+        head = heads.get((f.rule_id, f.rule_name, f.severity))
+        if head is None:
+            head = heads[(f.rule_id, f.rule_name, f.severity)] = (
+                f'{{\n      "rule": {enc(f.rule_id)},\n      "name": {enc(f.rule_name)},'
+                f'\n      "severity": {enc(f.severity)},'
+            )
+        if f.path != path:
+            path, path_line = f.path, f'\n      "path": {enc(f.path)},'
         span = f.span
         alternative = f',\n      "alternative": {enc(f.alternative)}' if f.alternative else ""
         pieces.append(
-            f'{{\n      "rule": {enc(f.rule_id)},\n      "name": {enc(f.rule_name)},'
-            f'\n      "severity": {enc(f.severity)},\n      "path": {enc(f.path)},'
+            f"{head}{path_line}"
             f'\n      "line": {span.line},\n      "column": {span.col},'
             f'\n      "end_line": {span.end_line},\n      "end_column": {span.end_col},'
             f'\n      "message": {enc(f.message)},\n      "matched": {enc(f.name)}{alternative},'
-            f'\n      "fingerprint": {enc(key)}\n    }},\n    '
+            f'\n      "fingerprint": "{key}"\n    }},\n    '  # (hex digits, a colon, digits)
         )
     pieces[-1] = pieces[-1][: -len(",\n    ")] + "\n  ]"
     return Encoded(pieces)
