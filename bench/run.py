@@ -14,7 +14,8 @@ default ignore list, so that every tool sees the same files.
 Each command runs `--rounds` times (the one-file check and --version at least 9 times); the
 table shows medians of wall time, CPU time (user + system of the process and its workers) and
 peak memory (resident set of the whole process tree, sampled every 10 ms; of the process alone
-for the one-file check and --version, which start no workers and are not sampled).
+for the warm run, the one-file check and --version, which start no workers and are not
+sampled).
 Ruff runs with a banned-api list of the catalog's Python modules (TID251), Semgrep offline
 with rules generated from the catalog (imports and calls: NM101, NM102, NM201, NM202, NM203),
 both with their caches off. Timings come from here, never from the test suite.
@@ -263,7 +264,7 @@ def _tree_rss(pid: int) -> int:
 
 def measure(command: Sequence[str], cwd: Path, *, workers: bool = True) -> Sample:
     """One run's wall and CPU time and peak memory. With `workers`, the memory of the whole
-    process tree is sampled every 10 ms; a run without them (one file, --version) is not
+    process tree is sampled every 10 ms; a run without them (warm, one file, --version) is not
     sampled: its ru_maxrss is exact, and the sampling thread would compete with it for a core
     (10 to 30 ms of a 120 ms run)."""
     start = time.perf_counter()
@@ -343,7 +344,9 @@ def bench_corpus(
     rows.append(run_rounds("nomock cold", [*base, "--no-cache"], root, args.rounds))
     warm_dir = work / "cache"
     measure([*base, "--cache-dir", str(warm_dir)], root)  # fill the cache
-    rows.append(run_rounds("nomock warm", [*base, "--cache-dir", str(warm_dir)], root, args.rounds))
+    # Every file a cache hit: no worker is started, so no sampling (see measure).
+    warm = [*base, "--cache-dir", str(warm_dir)]
+    rows.append(run_rounds("nomock warm", warm, root, args.rounds, workers=False))
     rows.append(
         run_rounds("nomock cold --jobs 1", [*base, "--no-cache", "--jobs", "1"], root, args.rounds)
     )
