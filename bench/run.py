@@ -11,8 +11,8 @@ any of the three tools skips by default (dist, build, node_modules, ...) get a t
 files above nomock's max-file-size are left out, and an empty .semgrepignore replaces Semgrep's
 default ignore list, so that every tool sees the same files.
 
-Each command runs `--rounds` times (the one-file check and --version at least 9 times); the
-table shows medians of wall time, CPU time (user + system of the process and its workers) and
+Each command runs `--rounds` times (the short ones at least 9: warm, Ruff, one file, --version);
+the table shows medians of wall time, CPU time (user + system of the process and its workers) and
 peak memory (resident set of the whole process tree, sampled every 10 ms; of the process alone
 for the warm run, the one-file check and --version, which start no workers and are not
 sampled).
@@ -69,7 +69,7 @@ SKIPPED_BY_SOME_TOOL = frozenset(
     }
 )  # fmt: skip
 MAX_FILE_SIZE = 4 * 1024 * 1024
-# Rounds of the single-process rows (one file, --version) at least.
+# Rounds of the short rows (warm, Ruff, one file, --version) at least.
 QUICK_ROUNDS = 9
 
 
@@ -344,9 +344,11 @@ def bench_corpus(
     rows.append(run_rounds("nomock cold", [*base, "--no-cache"], root, args.rounds))
     warm_dir = work / "cache"
     measure([*base, "--cache-dir", str(warm_dir)], root)  # fill the cache
+    # Runs of a tenth to half a second, where the machine's noise is largest: more rounds.
+    quick = max(args.rounds, QUICK_ROUNDS)
     # Every file a cache hit: no worker is started, so no sampling (see measure).
     warm = [*base, "--cache-dir", str(warm_dir)]
-    rows.append(run_rounds("nomock warm", warm, root, args.rounds, workers=False))
+    rows.append(run_rounds("nomock warm", warm, root, quick, workers=False))
     rows.append(
         run_rounds("nomock cold --jobs 1", [*base, "--no-cache", "--jobs", "1"], root, args.rounds)
     )
@@ -355,7 +357,7 @@ def bench_corpus(
     if ruff and suffixes == PY_SUFFIXES:
         command = [ruff, "check", "--no-cache", "--exit-zero", "-q",
                    "--config", str(ruff_config(work)), "."]  # fmt: skip
-        ruff_row = run_rounds("ruff (TID251 banned-api)", command, root, args.rounds)
+        ruff_row = run_rounds("ruff (TID251 banned-api)", command, root, quick)
         rows.append(ruff_row)
     semgrep = _semgrep()
     semgrep_row = None
@@ -368,15 +370,14 @@ def bench_corpus(
         rows.append(semgrep_row)
     one = next((p for p in files if "test" in p.name), files[0])
     single = [*_nomock(), "check", "-q", "--exit-zero", "--no-cache", str(one.relative_to(root))]
-    # Single-process runs of a tenth of a second: more rounds for a steady median.
-    quick = max(args.rounds, QUICK_ROUNDS)
     rows.append(run_rounds("nomock one file", single, root, quick, workers=False))
     version = [*_nomock(), "--version"]
     rows.append(run_rounds("nomock --version", version, root, quick, workers=False))
     shutil.rmtree(work, ignore_errors=True)
 
     print(f"\n### {name}: {len(files):,} files, {lines:,} lines, {mb:.1f} MB "
-          f"(medians of {args.rounds} rounds; Semgrep {args.semgrep_rounds})")  # fmt: skip
+          f"(medians of {args.rounds} rounds, {max(args.rounds, QUICK_ROUNDS)} for warm, Ruff, "
+          f"one file and --version; Semgrep {args.semgrep_rounds})")  # fmt: skip
     print("| run | wall s | MB/s | CPU s | peak MB |")
     print("|---|---:|---:|---:|---:|")
     for row in rows:
