@@ -1,11 +1,15 @@
-"""`fingerprint` and `with_occurrences`: pure functions over findings."""
+"""`fingerprint` and `with_occurrences`: pure functions over findings, and the fingerprint a
+checked finding carries."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from nomock_lint import api
+from nomock_lint.config import Config
 from nomock_lint.facts import Span
-from nomock_lint.fingerprint import fingerprint, with_occurrences
+from nomock_lint.fingerprint import digest, fingerprint, with_occurrences
 from nomock_lint.model import Finding
 
 BASE = Finding(
@@ -67,3 +71,16 @@ def test_fingerprints_never_change() -> None:
     assert fingerprint(finding) == "fc0a5e1ee108a2de"
     assert fingerprint(finding._replace(context="")) == "a192f0c4aeec2780"
     assert fingerprint(finding._replace(context="x = \udcff")) == "d289625419c741f7"
+
+
+def test_a_checked_finding_carries_the_fingerprint_of_its_fields(tmp_path: Path) -> None:
+    """Computed once where the finding is made (and cached with it), not at every report."""
+    source = b"from unittest import mock\n\n\ndef test_a():\n    m = mock.MagicMock()\n"
+    config = Config(root=tmp_path)
+    (first, *rest) = api.check_source(source, "tests/test_a.py", "python", True, config).findings
+    for finding in (first, *rest):
+        assert finding.fingerprint == digest(
+            finding.rule_id, finding.path, finding.context, finding.name
+        )
+        assert fingerprint(finding) == fingerprint(finding._replace(fingerprint=""))
+    assert len({fingerprint(f) for f in (first, *rest)}) == len(rest) + 1

@@ -168,12 +168,19 @@ def unparsable(
 
 
 def _with_context(findings: list[Finding], text: str) -> list[Finding]:
+    """The findings with their source line and, from it, their fingerprint (fingerprint.py)."""
     if not findings:
         return findings
+    from nomock_lint.fingerprint import digest
     from nomock_lint.frontends.source import Lines
 
     lines = Lines(text)
-    return [f._replace(context=lines.line(f.span.line).strip()) for f in findings]
+    done = []
+    for f in findings:
+        context = lines.line(f.span.line).strip()
+        key = digest(f.rule_id, f.path, context, f.name)
+        done.append(f._replace(context=context, fingerprint=key))
+    return done
 
 
 def load_file(candidate: Candidate, config: Config) -> bytes | FileResult:

@@ -8,7 +8,7 @@ Identical findings in one file (the same rule matching the same name on two iden
 share a fingerprint; `with_occurrences` tells them apart by their order in the file, in the
 form GitHub uses for `primaryLocationLineHash`: `"<16 hex digits>:<occurrence, from 1>"`.
 
-Both functions are pure: no I/O, no configuration, no state.
+The functions are pure: no I/O, no configuration, no state.
 """
 
 from __future__ import annotations
@@ -20,16 +20,21 @@ from nomock_lint.model import SORT_KEY, Finding
 
 
 def fingerprint(finding: Finding) -> str:
-    """16 hex digits identifying the finding independently of its line and column.
+    """16 hex digits identifying the finding independently of its line and column: the one it
+    carries (see `Finding.fingerprint`), else `digest` of its fields."""
+    return finding.fingerprint or digest(
+        finding.rule_id, finding.path, finding.context, finding.name
+    )
+
+
+def digest(rule_id: str, path: str, context: str, name: str) -> str:
+    """The fingerprint of a finding with these fields.
 
     A finding without a source line (an unparsable file: NM903, whose reason quotes a position)
     is identified by its rule and path alone; there is at most one such finding per file.
     """
-    context = " ".join(finding.context.split())
-    if context:
-        text = f"{finding.rule_id}\0{finding.path}\0{context}\0{finding.name}"
-    else:
-        text = f"{finding.rule_id}\0{finding.path}"
+    context = " ".join(context.split())
+    text = f"{rule_id}\0{path}\0{context}\0{name}" if context else f"{rule_id}\0{path}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

@@ -61,7 +61,7 @@ def findings_json(findings: list[Finding]) -> Encoded:
             f'\n      "line": {span.line},\n      "column": {span.col},'
             f'\n      "end_line": {span.end_line},\n      "end_column": {span.end_col},'
             f'\n      "message": {enc(f.message)},\n      "matched": {enc(f.name)}{alternative},'
-            f'\n      "fingerprint": "{key}"\n    }},\n    '  # (hex digits, a colon, digits)
+            f'\n      "fingerprint": {enc(key)}\n    }},\n    '
         )
     pieces[-1] = pieces[-1][: -len(",\n    ")] + "\n  ]"
     return Encoded(pieces)
