@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+
+import pytest
 
 from nomock_lint import api, runner
 from nomock_lint.cache import Cache
@@ -55,6 +58,21 @@ def test_a_dead_worker_costs_one_file(project: Path) -> None:
     for result in expected:
         if result.outcome.path != "tests/test_007.py":
             assert by_path[result.outcome.path] == result
+
+
+def test_chunks_a_broken_pool_refuses_are_lost_not_fatal(project: Path) -> None:
+    """A worker can die while the chunks are still being handed out (seen in CI: the submit
+    itself raised): the refused chunks come back as lost files, checked one by one later."""
+    _tree(project, count=12)
+    config = Config(root=project)
+    candidates = [c for c in discover([project], config) if isinstance(c, Candidate)]
+    dying = [c for c in candidates if c.relpath.endswith("test_007.py")]
+    with runner._executor(1, config, None, _dies_on_test_007) as pool:
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(runner._check_chunk, dying).result()
+        pending, lost = runner._submit(pool, [[c] for c in candidates])
+    assert pending == {}
+    assert lost == candidates
 
 
 def test_chunks_cover_every_file_once(project: Path) -> None:

@@ -262,11 +262,8 @@ def _run_pool(
     from concurrent.futures.process import BrokenProcessPool
 
     chunks = chunked(todo, jobs)
-    lost: list[Candidate] = []
     with _executor(jobs, config, cache, check_one) as pool:
-        pending: dict[Future[list[FileResult]], list[Candidate]] = {
-            pool.submit(_check_chunk, chunk): chunk for chunk in chunks
-        }
+        pending, lost = _submit(pool, chunks)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -277,6 +274,23 @@ def _run_pool(
                     lost += chunk
     if lost:
         _isolate(lost, config, cache, check_one, done)
+
+
+def _submit(
+    pool: ProcessPoolExecutor, chunks: list[list[Candidate]]
+) -> tuple[dict[Future[list[FileResult]], list[Candidate]], list[Candidate]]:
+    """Every chunk handed to the pool, and the files of those it refused: a worker that dies
+    while the chunks are still being handed out breaks the pool for the rest."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending: dict[Future[list[FileResult]], list[Candidate]] = {}
+    lost: list[Candidate] = []
+    for chunk in chunks:
+        try:
+            pending[pool.submit(_check_chunk, chunk)] = chunk
+        except BrokenProcessPool:
+            lost += chunk
+    return pending, lost
 
 
 def _isolate(
