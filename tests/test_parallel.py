@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -73,6 +76,35 @@ def test_chunks_a_broken_pool_refuses_are_lost_not_fatal(project: Path) -> None:
         pending, lost = runner._submit(pool, [[c] for c in candidates])
     assert pending == {}
     assert lost == candidates
+
+
+SPAWNED_RUN = """
+import json, multiprocessing, sys
+
+if __name__ == "__main__":
+    # As on macOS and Windows: no fork, so runner takes the platform's default, spawn.
+    multiprocessing.get_all_start_methods = lambda: ["spawn"]
+    multiprocessing.set_start_method("spawn")
+    from nomock_lint import api
+
+    report = api.check([sys.argv[1]], jobs=2)
+    print(json.dumps(sorted([f.path, f.span.line, f.rule_id] for f in report.findings)))
+"""
+
+
+def test_workers_started_by_spawn_give_the_same_findings(project: Path, tmp_path: Path) -> None:
+    """Where there is no fork (macOS, Windows), workers import nomock afresh and get the
+    configuration, the cache and the check by pickling."""
+    _tree(project)
+    script = tmp_path / "spawned.py"
+    script.write_text(SPAWNED_RUN)
+    done = subprocess.run(
+        [sys.executable, str(script), str(project)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    one = api.check([project], jobs=1)
+    expected = sorted([f.path, f.span.line, f.rule_id] for f in one.findings)
+    assert expected and json.loads(done.stdout) == expected
 
 
 def test_chunks_cover_every_file_once(project: Path) -> None:
