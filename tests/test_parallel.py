@@ -85,9 +85,19 @@ if __name__ == "__main__":
     # As on macOS and Windows: no fork, so runner takes the platform's default, spawn.
     multiprocessing.get_all_start_methods = lambda: ["spawn"]
     multiprocessing.set_start_method("spawn")
-    from nomock_lint import api
+    from nomock_lint import api, runner
 
+    started = []
+    executor = runner._executor
+
+    def spied(*args):
+        pool = executor(*args)
+        started.append(pool._mp_context.get_start_method())
+        return pool
+
+    runner._executor = spied
     report = api.check([sys.argv[1]], jobs=2)
+    assert started == ["spawn"], started
     print(json.dumps(sorted([f.path, f.span.line, f.rule_id] for f in report.findings)))
 """
 
