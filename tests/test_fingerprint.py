@@ -78,6 +78,7 @@ def test_a_checked_finding_carries_the_fingerprint_of_its_fields(tmp_path: Path)
     source = b"from unittest import mock\n\n\ndef test_a():\n    m = mock.MagicMock()\n"
     config = Config(root=tmp_path)
     (first, *rest) = api.check_source(source, "tests/test_a.py", "python", True, config).findings
+    assert rest, "the import and the MagicMock: two findings to tell apart"
     for finding in (first, *rest):
         assert finding.fingerprint == digest(
             finding.rule_id, finding.path, finding.context, finding.name

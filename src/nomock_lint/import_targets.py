@@ -201,16 +201,19 @@ def _assigns(data: bytes, names: set[bytes]) -> Iterator[int]:
 # The first dot of `name.x` followed by what may end a target, for every name in one scan (a
 # regex of the file's names would cost more to compile; a `find` per name, a Python step per
 # use; `name.f(`, the most common, is no match).
-_DOTTED_TARGET = re.compile(
-    rb"\.(?<=\w\.)(?=(?>" + _GAP_RE + rb"\w+(?:" + _GAP_RE + rb"\." + _GAP_RE + rb"\w+)*)"
-    + _TARGET_END.pattern + rb")"
-)  # fmt: skip
+def _dotted_target(not_after: bytes = b"") -> re.Pattern[bytes]:
+    return re.compile(
+        rb"\.(?<=\w\.)" + not_after
+        + rb"(?=(?>" + _GAP_RE + rb"\w+(?:" + _GAP_RE + rb"\." + _GAP_RE + rb"\w+)*)"
+        + _TARGET_END.pattern + rb")"
+    )  # fmt: skip
+
+
+_DOTTED_TARGET = _dotted_target()
 # `self.x` and `cls.x` hold a fifth of Django's dotted names: checked after the dot, in C,
 # unless an import binds either name.
 _SELF = frozenset({b"self", b"cls"})
-_DOTTED_TARGET_NOT_SELF = re.compile(
-    _DOTTED_TARGET.pattern.replace(rb"(?<=\w\.)", rb"(?<=\w\.)(?<!\bself\.)(?<!\bcls\.)", 1)
-)
+_DOTTED_TARGET_NOT_SELF = _dotted_target(rb"(?<!\bself\.)(?<!\bcls\.)")
 _ROOTS = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)(?=[ \t\\\r\n]*\.)")
 
 

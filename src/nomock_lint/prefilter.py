@@ -202,6 +202,13 @@ class _Part:
         self._fast: re.Pattern[bytes] | None = None
         self._full: re.Pattern[bytes] | None = None
 
+    def screened_out(self, present: set[bytes], data: bytes) -> bool:
+        """Whether a file cannot match: its gate word is not in it in any case (`present`
+        holds the lower-cased words that are), or the literal every match starts with is not."""
+        return bool(
+            (self.gate and self.gate not in present) or (self.literal and self.literal not in data)
+        )
+
     def fast(self) -> re.Pattern[bytes]:
         """The regex without its leading lookbehinds (`full` confirms where it matched)."""
         if self._fast is None:
@@ -474,8 +481,7 @@ def may_match(
                 present.add(word)
     backwards: bytes | None = None
     for part in split.parts:
-        gate, literal = part.gate, part.literal
-        if (gate and gate not in present) or (literal and literal not in data):
+        if part.screened_out(present, data):
             continue
         if part.reverse:
             if backwards is None:
@@ -548,7 +554,7 @@ def trigger_offsets(
                 found.append(pos)
             pos = lowered.find(spelled, pos + 1)
     for part in split.parts:
-        if (part.gate and part.gate not in present) or (part.literal and part.literal not in data):
+        if part.screened_out(present, data):
             continue
         if part.reverse:
             return None  # JS only

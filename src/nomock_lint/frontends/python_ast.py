@@ -254,8 +254,8 @@ class _Extractor:
 
     def skipped(self, node: ast.stmt, t: type[ast.stmt]) -> bool:
         """Whether `node` (of type `t`) holds no line to keep: then only what it binds is
-        recorded. (Type checks by `t`, as in `statement`: isinstance chains cost a tenth of
-        the extraction.)"""
+        recorded. (Type checks by `t`, as in `statement`: with isinstance chains, parse and
+        extraction of 300 moto files took 2.5% more instructions.)"""
         keep = self.keep
         assert keep is not None
         first = node.lineno
