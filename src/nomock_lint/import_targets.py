@@ -28,7 +28,7 @@ IDENT = re.compile(rb"[A-Za-z_]\w*")
 # every offset, 20x slower.)
 _SPACED_DOT = re.compile(rb"\.(?:(?<=[ \t\n]\.)|(?=[ \t\\\r\n]))")
 WORD = frozenset(b"_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_BLANK = frozenset(b" \t\r\n\\")
+_BLANK = frozenset(b" \t\x0c\r\n\\")
 _AUG = rb"(?:[-+*/%@&|^]|<<|>>|//|\*\*)?"
 _LINE = rb"(?:[^\n\\]|\\\r?\n|\\)"  # a character of a logical line (backslash continuations)
 _GAP_RE = rb"(?:[ \t]|\\?\r?\n)*"  # a line break is allowed inside brackets
@@ -52,11 +52,17 @@ _CHAIN_AT = re.compile(_CHAIN)
 _DEL = re.compile(rb"del\b(?<![\w.]del)")
 
 
+def blank_before(data: bytes, end: int) -> int:
+    """Where the white space and line continuations that end at `end` start."""
+    while end > 0 and data[end - 1] in _BLANK:
+        end -= 1
+    return end
+
+
 def _word_before(data: bytes, end: int) -> tuple[bytes, int]:
     """The identifier that ends before `end`, white space and line continuations skipped,
     and where it starts."""
-    while end > 0 and data[end - 1] in _BLANK:
-        end -= 1
+    end = blank_before(data, end)
     start = end
     while start > 0 and data[start - 1] in WORD:
         start -= 1
@@ -96,6 +102,29 @@ def _at_top(region: bytes, offset: int) -> bool:
         if not char.isspace():
             previous = char
     return not any(stack)
+
+
+def module_starts(data: bytes, offsets: list[int]) -> list[int]:
+    """The `offsets` (of words) that may start an absolute module's name in an import
+    statement: right after `from` or `import`, or after a comma on a logical line that holds
+    `import` (`import a, moto.s3`). Not after a dot (`from .responses`, `from . responses`,
+    `moto.responses`), nor after a comma in the brackets of a `from` import's names
+    (`from m import (a,\n b)` imports `m.b`). Comments and strings are not told apart, which
+    only keeps more."""
+    kept = []
+    for pos in offsets:
+        end = blank_before(data, pos)
+        keyword = 4 if data.endswith(b"from", 0, end) else 6
+        if keyword == 4 or data.endswith(b"import", 0, end):
+            if end == keyword or data[end - keyword - 1] not in WORD:
+                kept.append(pos)
+        elif (
+            end
+            and data[end - 1] == 44  # a comma
+            and data.find(b"import", logical_line_start(data, end), end) >= 0
+        ):
+            kept.append(pos)
+    return kept
 
 
 def logical_line_start(data: bytes, pos: int) -> int:

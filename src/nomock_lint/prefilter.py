@@ -96,6 +96,7 @@ class _Words(Record):
         "arg0_imported",
         "assign_imported",
         "assigned",
+        "attributes",
         "binding_prefixes",
         "class_words",
         "idents",
@@ -106,6 +107,7 @@ class _Words(Record):
     def __init__(self) -> None:
         self.modules: set[str] = set()  # JS: roots; Python: dotted paths
         self.idents: set[str] = set()  # JS: roots; Python: dotted paths
+        self.attributes: set[str] = set()  # Python: the last names of test-mode attributes
         self.class_words: set[str] = set()
         self.binding_prefixes: set[str] = set()
         self.regexes: list[str] = []
@@ -130,7 +132,8 @@ class _Words(Record):
                 self.idents.add(cut(entry.call))
         self.idents.update(m.fixtures)
         self.idents.update(m.method_calls)
-        self.idents.update(a.rsplit(".", 1)[-1] for a in m.attributes)
+        attributes = {a.rsplit(".", 1)[-1] for a in m.attributes}
+        (self.idents if not python else self.attributes).update(attributes)
         if m.implements_partial and is_test:  # the engine checks `implements Partial<X>` in tests
             self.idents.add("Partial")
         self.class_words.update(m.class_words)
@@ -189,10 +192,23 @@ class _Part:
     got past the gates of at most 11), and the whole regex is needed only where the one
     without its lookbehinds matched."""
 
-    __slots__ = ("_fast", "_full", "gate", "literal", "regex", "rest", "reverse", "stripped")
+    __slots__ = (
+        "_fast",
+        "_full",
+        "gate",
+        "literal",
+        "place",
+        "regex",
+        "rest",
+        "reverse",
+        "stripped",
+    )
 
-    def __init__(self, regex: str, reverse: bool, literal: bytes, gate: bytes) -> None:
+    def __init__(
+        self, regex: str, reverse: bool, literal: bytes, gate: bytes, place: str = ""
+    ) -> None:
         self.regex = regex
+        self.place = place  # see _Trigger.place
         rest, stripped = _split_lookbehinds(regex)
         self.stripped = stripped and bool(rest)  # else `fast` is the whole regex
         self.rest = rest if self.stripped else regex
@@ -222,15 +238,20 @@ class _Part:
 
 
 class _Trigger(Record):
-    __slots__ = ("gate", "regex", "reversed")
+    __slots__ = ("gate", "place", "regex", "reversed")
 
-    def __init__(self, regex: str, reversed: str | None = None, gate: str = "") -> None:
+    def __init__(
+        self, regex: str, reversed: str | None = None, gate: str = "", place: str = ""
+    ) -> None:
         self.regex = regex
         # The regex to search the reversed bytes with instead, if one is faster.
         self.reversed = reversed
         # A case-insensitive word (lower-cased) that every match holds: the words are looked
         # for first, so a file with no `mock` in any case is not searched for `mockReturnValue`.
         self.gate = gate
+        # Python: where a match counts (`_placed`): "" anywhere, MODULE where an absolute
+        # module's name may start, ATTRIBUTE after a dot or a quote.
+        self.place = place
 
 
 def _literal_first(words: set[str]) -> list[str]:
@@ -314,15 +335,32 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
                     found = _literal_first(group)
                 parts += [_Trigger(r, gate=gate) for r in found]
     elif idents or modules:
-        # Python: any part of a path will do; one that holds a case-insensitive word (`mock` of
-        # `unittest.mock.patch`) is the likeliest to be rare, else the longest.
+        # Python: a call path may be resolved on a global name, so any part of it will do; one
+        # that holds a case-insensitive word (`mock` of `unittest.mock.patch`) is the likeliest
+        # to be rare, else the longest.
         lowered = [w.lower() for w in insensitive]
-        chosen = {
-            max(path.split("."), key=lambda p: (any(w in p.lower() for w in lowered), len(p)))
-            for path in idents | modules
+
+        def rarest(path: str) -> str:
+            return max(
+                path.split("."), key=lambda p: (any(w in p.lower() for w in lowered), len(p))
+            )
+
+        # A module, and what is under it, comes only from an import statement, which spells the
+        # module's first name where an absolute module's name starts: `import moto`,
+        # `from moto.s3 import`, not `from .responses import` nor `self.responses`. (For a
+        # dotted module, a rarer part anywhere: `unittest` is imported by most test files.)
+        single = {module for module in modules if "." not in module}
+        anywhere = {rarest(path) for path in idents | (modules - single)}
+        # A test-mode attribute (`app.testing`, `app.config["TESTING"]`) is read as a dotted
+        # path or a string key (python_ast: `spelled`): never a word on its own.
+        places = {
+            "": anywhere,
+            _MODULE: single - anywhere,
+            _ATTRIBUTE: words.attributes - anywhere,
         }
-        for gate, group in _by_gate(chosen, insensitive).items():
-            parts += [_Trigger(r, gate=gate) for r in _literal_first(group)]
+        for place, chosen in places.items():
+            for gate, group in _by_gate(chosen, insensitive).items():
+                parts += [_Trigger(r, gate=gate, place=place) for r in _literal_first(group)]
     if assigned:
         roots = f"{_NOT_AFTER_WORD}{_trie(assigned)}{_NOT_BEFORE_WORD}"
         reversed_roots = f"{_trie({w[::-1] for w in assigned})}{_NOT_BEFORE_WORD}"
@@ -340,6 +378,25 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
         frozenset(words.arg0_imported),
         words.assign_imported,
     )
+
+
+_MODULE = "module"
+_ATTRIBUTE = "attribute"
+_AFTER_ATTRIBUTE = frozenset(b".'\"")  # `app.testing`, `config["TESTING"]`, `getattr(sys, "x")`
+
+
+def _placed(data: bytes, starts: list[int], place: str) -> list[int]:
+    """The `starts` of words where they count for a Python trigger of this `place`."""
+    from nomock_lint import import_targets
+
+    if place == _MODULE:
+        return import_targets.module_starts(data, starts)
+    kept = []
+    for pos in starts:  # _ATTRIBUTE
+        end = import_targets.blank_before(data, pos)
+        if end and data[end - 1] in _AFTER_ATTRIBUTE:
+            kept.append(pos)
+    return kept
 
 
 def _by_gate(words: set[str], insensitive: set[str]) -> dict[str, set[str]]:
@@ -439,7 +496,8 @@ def _split_prefilter(rules: tuple[Rule, ...], language: str, is_test: bool) -> _
 
     def part(t: _Trigger) -> _Part:
         literal = b"" if t.reversed else _literal(t.regex)
-        return _Part(t.reversed or t.regex, t.reversed is not None, literal, t.gate.encode())
+        reverse = t.reversed is not None
+        return _Part(t.reversed or t.regex, reverse, literal, t.gate.encode(), t.place)
 
     words = []
     for word in triggers.insensitive:
@@ -562,6 +620,8 @@ def trigger_offsets(
         if starts and part.stripped:
             full = part.full()
             starts = [start for start in starts if full.match(data, start)]
+        if starts and part.place:
+            starts = _placed(data, starts, part.place)
         found += starts
     if split.arg0_imported or split.assign_imported:
         targets = import_targets.offsets(data, split.arg0_imported, split.assign_imported)
