@@ -7,7 +7,12 @@ list to keep in step. Why each derivation is sound:
   specifier `jest-mock`, in a string) in the file's text; in Python every part of a resolved path
   is spelled in the file (the import statement spells the module, the attribute chain the rest),
   so the likeliest-rare part is the trigger: `postgresql` for `testing.postgresql`, `mock` for
-  `unittest.mock.patch`;
+  `unittest.mock.patch`; a one-word module (`moto`, `responses`) and what is under it come only
+  from an import statement, which spells the name where an absolute module's name starts
+  (`import moto`, `from moto.s3 import`), so only there does the word count: not in
+  `from .responses import` or `self.responses` (import_targets.module_starts);
+- a Python test-mode attribute (`app.testing`, `app.config["TESTING"]`) is read as spelled, as
+  a dotted name or a string key: its last name counts only after a dot or a quote;
 - a call on a global (`vi.fn`), a fixture parameter or a method needs that name;
 - name-based rules (NM301 / NM302) need one of their words, case-insensitively, in a name as
   `engine.words` splits it; in Python, a class word counts only in a `class` or `def` name and a
