@@ -64,6 +64,8 @@ ASSIGNED = {
     "del after a name ending in del": "import os\nmodel = 1; del os.sep\n",
     "an imported name self": "from app import self\nself.x = 1\n",
     "an imported name cls": "from app import cls\ncls.x = 1\n",
+    # An `import (` in a comment is no statement: it must not hide the imports up to the next `)`.
+    "after a comment that says import (": "# we import (see below\nimport os\nprint(1)\nos.sep = '/'\n",
 }
 
 # Reads of imported names, assignments to other names, prose: nothing to find, nothing to parse.

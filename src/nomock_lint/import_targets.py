@@ -17,8 +17,10 @@ from collections.abc import Iterator
 
 # `import a.b as c, d` / `from m import (x as y,\n z)`: every identifier after `import` up to
 # the end of the statement (a superset of the bound names; `import` in prose adds harmless ones).
-# Literal first, so that `re` can skip ahead to each `import`.
-IMPORT = re.compile(rb"import\b((?:\\\r?\n|[^\n\\(;#])*)(\([^)]*\))?")
+# Literal first, so that `re` can skip ahead to each `import`. The bracketed names are matched
+# apart (_NAMES): see import_statements.
+_IMPORT = re.compile(rb"import\b((?:\\\r?\n|[^\n\\(;#])*)")
+_NAMES = re.compile(rb"\([^)]*\)")
 # What may precede `import` on its line: a statement start, `from m`, a `;` or a `:` before.
 _IMPORT_START = re.compile(rb"(?:[^\n]*[;:])?[ \t]*(?:from[ \t]+[\w. \t]*)?\Z")
 IDENT = re.compile(rb"[A-Za-z_]\w*")
@@ -69,15 +71,28 @@ def _word_before(data: bytes, end: int) -> tuple[bytes, int]:
     return data[start:end], start
 
 
+def import_statements(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """Where each `import` keyword starts, where what follows it ends and that text, up to the
+    end of the statement: a bracketed name list included (`from m import (a,\n b)`). The scan
+    goes on inside the brackets: `# we import (see below` in a comment or a string is no
+    statement, and must not hide the import statements up to the next `)`."""
+    for found in _IMPORT.finditer(data):
+        end = found.end()
+        text = found.group(1)
+        names = _NAMES.match(data, end)
+        if names is not None:
+            end = names.end()
+            text += names.group()
+        yield found.start(), end, text
+
+
 def imported_names(data: bytes) -> set[bytes] | None:
     """Every name an import statement may bind; None when one spells a non-ASCII name."""
     names: set[bytes] = set()
-    for found in IMPORT.finditer(data):
-        start = found.start()
+    for start, _, text in import_statements(data):
         line = data.rfind(b"\n", 0, start) + 1
         if not _IMPORT_START.match(data, line, start):
             continue  # `reimport`, `__import__`, `import` in prose
-        text = found.group(1) + (found.group(2) or b"")
         if not text.isascii():
             return None
         names.update(IDENT.findall(text))

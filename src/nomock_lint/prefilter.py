@@ -637,11 +637,10 @@ def trigger_offsets(
         return []
     found.sort()
     names: set[bytes] = set()
-    for statement in import_targets.IMPORT.finditer(data):
-        start = import_targets.logical_line_start(data, statement.start())
+    for keyword, end, bound in import_targets.import_statements(data):
+        start = import_targets.logical_line_start(data, keyword)
         i = bisect.bisect_left(found, start)
-        if i < len(found) and found[i] < statement.end():
-            bound = statement.group(1) + (statement.group(2) or b"")
+        if i < len(found) and found[i] < end:
             if not bound.isascii():
                 return None
             names.update(import_targets.IDENT.findall(bound))
