@@ -289,7 +289,7 @@ LINES = [
 
 @pytest.mark.parametrize("line", LINES)
 def test_the_one_regex_per_line_ends_lines_where_the_scanner_does(line: bytes) -> None:
-    slow = python_outline._logical_line_end(line, 0)
+    slow = python_outline.logical_line_end(line, 0)
     fast = python_outline._logical_line_regex().match(line, 0)
     if fast is not None:  # (else the scanner is used: deep brackets, nested f-string quotes)
         assert fast.end() == slow

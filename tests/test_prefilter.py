@@ -65,7 +65,9 @@ ASSIGNED = {
     "an imported name self": "from app import self\nself.x = 1\n",
     "an imported name cls": "from app import cls\ncls.x = 1\n",
     # An `import (` in a comment is no statement: it must not hide the imports up to the next `)`.
-    "after a comment that says import (": "# we import (see below\nimport os\nprint(1)\nos.sep = '/'\n",
+    "after a comment that says import (": (
+        "# we import (see below\nimport os\nprint(1)\nos.sep = '/'\n"
+    ),
 }
 
 # Reads of imported names, assignments to other names, prose: nothing to find, nothing to parse.
@@ -185,3 +187,51 @@ SPELLED = {
 @pytest.mark.parametrize("source", SPELLED.values(), ids=SPELLED.keys())
 def test_a_module_or_attribute_word_in_place_is_a_trigger(source: str) -> None:
     assert prefilter.trigger_offsets(source.encode(), PATH, CONFIG.rules, False)
+
+
+# A name that an import holding a trigger binds yields a finding only where it is called,
+# decorates, is a `with` item or is assigned an item: only those uses are parsed.
+USED = {
+    "call": "x = FakeRedis()\n",
+    "attribute call": "x = fakeredis.aioredis.FakeRedis()\n",
+    "call across lines": "x = (fakeredis  # why\n    .FakeRedis())\n",
+    "decorator": "@mock_aws\ndef f():\n    pass\n",
+    "parenthesized decorator": "@ (mock_aws)\ndef f():\n    pass\n",
+    "with item": "with mock_aws:\n    pass\n",
+    "second with item": "with open('f') as f, mock_aws:\n    pass\n",
+    "first of two with items": "with mock_aws, open('f'):\n    pass\n",
+    "with items across lines": "with (\n    open('f') as f,\n    mock_aws,\n):\n    pass\n",
+    "continued with": "with a, \\\n        mock_aws:\n    pass\n",
+    "async with": "async def f():\n    async with mock_aws:\n        pass\n",
+    "subscript assignment": "modules['x'] = None\n",
+    "parenthesized call": "x = (FakeRedis)()\n",
+    "parenthesized attribute call": "x = (fakeredis).FakeRedis()\n",
+    "parenthesized subscript assignment": "(modules)['x'] = None\n",
+}
+IMPORTS = (
+    "import os\nfrom moto import mock_aws\nfrom fakeredis import FakeRedis\nimport fakeredis\n"
+    "from sys import modules\n"
+)
+
+
+@pytest.mark.parametrize("use", USED.values(), ids=USED.keys())
+def test_a_use_that_may_be_a_finding_is_kept(use: str) -> None:
+    source = IMPORTS + "\n\ndef g():\n" + "".join(f"    {line}\n" for line in use.splitlines())
+    offsets = prefilter.trigger_offsets(source.encode(), "tests/test_a.py", CONFIG.rules, True)
+    body = source.index("def g():")
+    assert offsets and offsets[-1] > body, use
+    with_filter = api.check_source(source.encode(), "tests/test_a.py", "python", True, CONFIG)
+    without = api.check_source(
+        source.encode(), "tests/test_a.py", "python", True, CONFIG, use_prefilter=False
+    )
+    assert with_filter.findings == without.findings
+
+
+def test_a_value_read_of_an_imported_name_is_not_parsed() -> None:
+    source = (
+        b"from moto.core import DEFAULT_ACCOUNT_ID as ACCOUNT_ID\n"
+        b"\n\ndef arn(name):\n    return f'arn:aws:iam::{ACCOUNT_ID}:role/{name}'\n"
+        b"\n\ndef test_f():\n    with open('f') as f:\n        assert ACCOUNT_ID in f.read()\n"
+    )
+    offsets = prefilter.trigger_offsets(source, "tests/test_a.py", CONFIG.rules, True)
+    assert offsets == [source.index(b"moto")]

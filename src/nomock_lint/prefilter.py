@@ -11,6 +11,10 @@ list to keep in step. Why each derivation is sound:
   from an import statement, which spells the name where an absolute module's name starts
   (`import moto`, `from moto.s3 import`), so only there does the word count: not in
   `from .responses import` or `self.responses` (import_targets.module_starts);
+- a name that an import statement holding a trigger binds (`from moto.core import
+  DEFAULT_ACCOUNT_ID as ACCOUNT_ID`) is a trigger where it is used, but it yields a finding only
+  where it is called, decorates, is a `with` item or is assigned an item (assigning its
+  attributes: below), so a value read (`f"{ACCOUNT_ID}"`) outside a `with` header is not one;
 - a Python test-mode attribute (`app.testing`, `app.config["TESTING"]`) is read as spelled, as
   a dotted name or a string key: its last name counts only after a dot or a quote;
 - a call on a global (`vi.fn`), a fixture parameter or a method needs that name;
@@ -580,6 +584,53 @@ def _in_definition_name(data: bytes, pos: int) -> bool:
     return gap < start and (data.endswith(b"class", 0, gap) or data.endswith(b"def", 0, gap))
 
 
+# A `with` statement starts a logical line (a compound statement follows no `;` or `:`): only
+# indentation, or `async`, is before it on its line. (The literal first: `^` first is tried at
+# every offset, a third of the prefilter's time on moto.)
+_WITH = re.compile(rb"with\b")
+_INDENT = b" \t\x0c"
+# After a name: its attributes and closing brackets (`(m).f()`, `(m.f)()`), then `(` or `[`
+# (white space, line breaks and comments may come between them inside brackets).
+_SKIP = rb"(?:[ \t\x0c\\\r\n]|#[^\n]*)*"
+_CALLED = re.compile(_SKIP + rb"(?:(?:\." + _SKIP + rb"[\w\x80-\xff]+|\))" + _SKIP + rb")*[(\[]")
+_DECORATOR_GAP = frozenset(b" \t\x0c\\\r\n(")
+
+
+class _WithHeaders:
+    """Where the `with` statements' headers are: from `with` to the end of its logical line."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, data: bytes) -> None:
+        from nomock_lint.frontends.python_outline import logical_line_end
+
+        # Disjoint: a logical line starts one compound statement at most.
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for found in _WITH.finditer(data):
+            start = found.start()
+            before = data[data.rfind(b"\n", 0, start) + 1 : start].strip(_INDENT)
+            if before and before != b"async":
+                continue
+            end = logical_line_end(data, found.end())
+            self.starts.append(start)
+            if end is None:  # the lexer is unsure (see python_outline): to the end of the file
+                self.ends.append(len(data))
+                break
+            self.ends.append(end)
+
+    def holds(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+
+def _decorated(data: bytes, pos: int) -> bool:
+    """Whether the name at `pos` follows an `@` (`@mock_aws`, `@ (x)`; or a matrix product)."""
+    while pos and data[pos - 1] in _DECORATOR_GAP:
+        pos -= 1
+    return data[pos - 1 : pos] == b"@"
+
+
 def trigger_offsets(
     data: bytes, relpath: str, rules: tuple[Rule, ...], is_test: bool
 ) -> list[int] | None:
@@ -645,13 +696,22 @@ def trigger_offsets(
                 return None
             names.update(import_targets.IDENT.findall(bound))
     names -= _KEYWORDS
+    # A use of an imported name yields a finding only as the root of a call, a decorator, a
+    # `with` item or a subscript assignment (an assignment to or deletion of its attribute is
+    # found above): a value read (`ACCOUNT_ID` in an f-string) need not be parsed.
+    headers: _WithHeaders | None = None
     for name in names:  # few: a regex of them would cost more to compile than these scans
         pos = data.find(name)
         while pos >= 0:
             end = pos + len(name)
             before = pos and data[pos - 1] in import_targets.ROOT_BEFORE
             if not before and (end == len(data) or data[end] not in import_targets.WORD):
-                found.append(pos)
+                if _CALLED.match(data, end) or _decorated(data, pos):
+                    found.append(pos)
+                else:
+                    headers = headers or _WithHeaders(data)
+                    if headers.holds(pos):
+                        found.append(pos)
             pos = data.find(name, end)
     found.sort()
     return found

@@ -47,7 +47,7 @@ _STRING_END = {
 
 
 def _logical_line_regex() -> re.Pattern[bytes]:
-    """One logical line in one match, for most lines: `_logical_line_end` in C. Brackets nest
+    """One logical line in one match, for most lines: `logical_line_end` in C. Brackets nest
     at most six deep here (from three: 15% less lexing time on moto's nested literals, 2 ms
     more to compile), and only simple one-line f-strings are in (the others need the check in
     `_string_end`): other lines, and any line this does not match, take the slow path."""
@@ -72,7 +72,7 @@ def _logical_line_regex() -> re.Pattern[bytes]:
     nested = b""
     for _ in range(6):
         alternatives = b"|".join((plain, *([nested] if nested else []), string, rb"\n", comment))
-        # Any closing bracket closes any opening one, as in `_logical_line_end`: the types
+        # Any closing bracket closes any opening one, as in `logical_line_end`: the types
         # differ only in code that does not parse (a third of the compile time of matching them).
         nested = rb"[(\[{](?:" + alternatives + b"|" + continuation + rb")*+[)\]}]"
     top = b"|".join((plain, nested, string, continuation))
@@ -87,7 +87,7 @@ _BACKSLASH = 92
 _CR = 13
 
 
-def _logical_line_end(data: bytes, pos: int) -> int | None:
+def logical_line_end(data: bytes, pos: int) -> int | None:
     """The offset after the line break that ends the logical line going on at `pos` (the
     size of the data at its end); None when unsure."""
     depth = 0
@@ -339,7 +339,7 @@ class _Lexer:
     def line_end(self, first: int, end: int) -> int:
         """The offset after the logical line whose code starts at `first`."""
         fast = self.pattern(-1).match(self.data, first, end)
-        after = fast.end() if fast is not None else _logical_line_end(self.data, first)
+        after = fast.end() if fast is not None else logical_line_end(self.data, first)
         if after is None:
             raise _Unsure
         return after
