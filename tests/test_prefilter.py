@@ -64,6 +64,11 @@ ASSIGNED = {
     "del after a name ending in del": "import os\nmodel = 1; del os.sep\n",
     "an imported name self": "from app import self\nself.x = 1\n",
     "an imported name cls": "from app import cls\ncls.x = 1\n",
+    "comma-first for targets": "import os\nfor (a, b\n     , os.sep) in [(1, 2, 3)]:\n    pass\n",
+    "comma-first with targets": (
+        "import os\nwith open('f') as (a, b\n        , os.sep):\n    pass\n"
+    ),
+    "comma-first list in a for": "import os\nfor [a, b\n     , os.sep] in x:\n    pass\n",
     # An `import (` in a comment is no statement: it must not hide the imports up to the next `)`.
     "after a comment that says import (": (
         "# we import (see below\nimport os\nprint(1)\nos.sep = '/'\n"

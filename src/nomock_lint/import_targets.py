@@ -168,15 +168,19 @@ _WINDOW = 4096
 
 
 def _continues_brackets(data: bytes, line_start: int) -> bool:
-    """Whether this line may be inside brackets opened earlier: the code line before (blank
-    and comment lines skipped) leaves a bracket open, ends in a comma or has a `#` (a
-    trailing comment hides how it ends)."""
+    """Whether this line may be inside brackets opened earlier: it starts with what only goes
+    on inside brackets (`, m.x) in ...` of a comma-first list, `]`, `.attr`, `*rest`), or the
+    code line before (blank and comment lines skipped) ends in an opening bracket, a comma or
+    `*`, or has a `#` (a trailing comment hides how it ends)."""
+    first = data[line_start : line_start + _WINDOW].lstrip(b" \t\x0c")[:1]
+    if first and first in b",)]}.*":
+        return True
     end = line_start - 1
     while end > 0:
         start = data.rfind(b"\n", 0, end) + 1
         line = data[start:end].strip()
         if line and not line.startswith(b"#"):
-            return line[-1] in b"([{," or b"#" in line
+            return line[-1] in b"([{,*" or b"#" in line
         end = start - 1
     return False
 
