@@ -208,6 +208,9 @@ USED = {
     "with items across lines": "with (\n    open('f') as f,\n    mock_aws,\n):\n    pass\n",
     "continued with": "with a, \\\n        mock_aws:\n    pass\n",
     "async with": "async def f():\n    async with mock_aws:\n        pass\n",
+    "with item after a string line that starts with with": (
+        'with open("""\nwith x\n"""), mock_aws:\n    pass\n'
+    ),
     "subscript assignment": "modules['x'] = None\n",
     "parenthesized call": "x = (FakeRedis)()\n",
     "parenthesized attribute call": "x = (fakeredis).FakeRedis()\n",

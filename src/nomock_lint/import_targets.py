@@ -123,9 +123,9 @@ def module_starts(data: bytes, offsets: list[int]) -> list[int]:
     """The `offsets` (of words) that may start an absolute module's name in an import
     statement: right after `from` or `import`, or after a comma on a logical line that holds
     `import` (`import a, moto.s3`). Not after a dot (`from .responses`, `from . responses`,
-    `moto.responses`), nor after a comma in the brackets of a `from` import's names
-    (`from m import (a,\n b)` imports `m.b`). Comments and strings are not told apart, which
-    only keeps more."""
+    `moto.responses`), nor after a comma on a line of a `from` import's bracketed names that
+    holds no `import` (`from m import (\n a,\n b)` imports `m.b`). Comments and strings are not
+    told apart, which only keeps more."""
     kept = []
     for pos in offsets:
         end = blank_before(data, pos)

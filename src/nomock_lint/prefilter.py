@@ -604,7 +604,8 @@ class _WithHeaders:
     def __init__(self, data: bytes) -> None:
         from nomock_lint.frontends.python_outline import logical_line_end
 
-        # Disjoint: a logical line starts one compound statement at most.
+        # `ends[i]`: the furthest end of the first i + 1 headers. A line in a string that starts
+        # with `with` is taken for a header too, and must not hide the real one around it.
         self.starts: list[int] = []
         self.ends: list[int] = []
         for found in _WITH.finditer(data):
@@ -617,7 +618,7 @@ class _WithHeaders:
             if end is None:  # the lexer is unsure (see python_outline): to the end of the file
                 self.ends.append(len(data))
                 break
-            self.ends.append(end)
+            self.ends.append(max(end, self.ends[-1]) if self.ends else end)
 
     def holds(self, pos: int) -> bool:
         i = bisect.bisect_right(self.starts, pos) - 1
