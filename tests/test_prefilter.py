@@ -155,43 +155,39 @@ def test_every_python_trigger_word_passes_a_file_whatever_its_gate(is_test: bool
             assert prefilter.trigger_offsets(source, PATH, CONFIG.rules, is_test), source
 
 
-# A catalog module's first name where no absolute module's name starts, and a test-mode
-# attribute's name where it is no dotted name or string key: nothing to parse.
-NAMED_ELSEWHERE = {
-    "relative import": "from .responses import JSONResponse\nJSONResponse()\n",
-    "relative import, spaced": "from . responses import JSONResponse\nJSONResponse()\n",
-    "another package's submodule": "from mypkg.responses import render\nrender()\n",
-    "from-import of a name": "from http.client import (\n    x,\n    responses,\n)\n",
-    "attribute": "class B:\n    def f(self):\n        self.moto = self.responses\n",
-    "local name": "responses = []\nresponses.append(1)\n",
-    "prose": "# the responses of moto\n",
-    "inside a word of a string": "POLICY = 'restore-testing.backup'\n",
-    "a function named so": "def testing():\n    return 1\n",
+# A catalog module's first name, and a test-mode attribute's name, are triggers only where an
+# absolute module's name may start, or after a dot or a quote (True); elsewhere there is
+# nothing to parse (False).
+PLACED = {
+    "relative import": ("from .responses import JSONResponse\nJSONResponse()\n", False),
+    "relative import, spaced": ("from . responses import JSONResponse\nJSONResponse()\n", False),
+    "another package's submodule": ("from mypkg.responses import render\nrender()\n", False),
+    "from-import of a name": ("from http.client import (\n    x,\n    responses,\n)\n", False),
+    "attribute": ("class B:\n    def f(self):\n        self.moto = self.responses\n", False),
+    "local name": ("responses = []\nresponses.append(1)\n", False),
+    "prose": ("# the responses of moto\n", False),
+    "inside a word of a string": ("POLICY = 'restore-testing.backup'\n", False),
+    "a function named so": ("def testing():\n    return 1\n", False),
+    "import": ("import responses\n", True),
+    "after a comma": ("import os, responses\n", True),
+    "after a continued comma": ("import os, \\\n    responses\n", True),
+    "from": ("from responses import add\n", True),
+    "from, continued": ("from \\\n    responses import add\n", True),
+    "after a colon": ("if x: import moto\n", True),
+    "after a semicolon": ("x = 1; import moto.s3\n", True),
+    "dotted name": ("if app . testing:\n    pass\n", True),
+    "string key": ("if app.config['TESTING']:\n    pass\n", True),
+    "getattr": ("if getattr(sys, '_called_from_test', False):\n    pass\n", True),
 }
 
 
-@pytest.mark.parametrize("source", NAMED_ELSEWHERE.values(), ids=NAMED_ELSEWHERE.keys())
-def test_a_module_or_attribute_word_elsewhere_is_no_trigger(source: str) -> None:
-    assert prefilter.trigger_offsets(source.encode(), PATH, CONFIG.rules, False) == []
-
-
-SPELLED = {
-    "import": "import responses\n",
-    "after a comma": "import os, responses\n",
-    "after a continued comma": "import os, \\\n    responses\n",
-    "from": "from responses import add\n",
-    "from, continued": "from \\\n    responses import add\n",
-    "after a colon": "if x: import moto\n",
-    "after a semicolon": "x = 1; import moto.s3\n",
-    "dotted name": "if app . testing:\n    pass\n",
-    "string key": "if app.config['TESTING']:\n    pass\n",
-    "getattr": "if getattr(sys, '_called_from_test', False):\n    pass\n",
-}
-
-
-@pytest.mark.parametrize("source", SPELLED.values(), ids=SPELLED.keys())
-def test_a_module_or_attribute_word_in_place_is_a_trigger(source: str) -> None:
-    assert prefilter.trigger_offsets(source.encode(), PATH, CONFIG.rules, False)
+@pytest.mark.parametrize(("source", "trigger"), PLACED.values(), ids=PLACED.keys())
+def test_a_module_or_attribute_word_is_a_trigger_only_in_place(source: str, trigger: bool) -> None:
+    offsets = prefilter.trigger_offsets(source.encode(), PATH, CONFIG.rules, False)
+    if trigger:
+        assert offsets
+    else:
+        assert offsets == []
 
 
 # A name that an import holding a trigger binds yields a finding only where it is called,

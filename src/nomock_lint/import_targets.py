@@ -172,8 +172,10 @@ def _continues_brackets(data: bytes, line_start: int) -> bool:
     on inside brackets (`, m.x) in ...` of a comma-first list, `]`, `.attr`, `*rest`), or the
     code line before (blank and comment lines skipped) ends in an opening bracket, a comma or
     `*`, or has a `#` (a trailing comment hides how it ends)."""
-    first = data[line_start : line_start + _WINDOW].lstrip(b" \t\x0c")[:1]
-    if first and first in b",)]}.*":
+    first = line_start
+    while first < len(data) and data[first] in b" \t\x0c":
+        first += 1
+    if first < len(data) and data[first] in b",)]}.*":
         return True
     end = line_start - 1
     while end > 0:
