@@ -73,6 +73,14 @@ ASSIGNED = {
     "after a comment that says import (": (
         "# we import (see below\nimport os\nprint(1)\nos.sep = '/'\n"
     ),
+    "spaced dot": "import os\nos .sep = '/'\n",
+    "after a comment that ends in a dot": "import os\n# Set it.\nos.sep = '/'\n",
+    # Target lists whose brackets go on past the line of the dotted name.
+    "for targets that go on in brackets": "import os\nfor a, (os\n .sep) in x:\n    pass\n",
+    "targets that go on in brackets": "import os\n(a, os\n .sep,\n b) = 1, 2, 3\n",
+    "before brackets that go on": "import os\nos.sep, (a\n, b) = 1, 2\n",
+    "after brackets closed on its line": "import os\nx = [\n1]; os.sep, (a,\n b) = 1, 2\n",
+    "in brackets around brackets closed on its line": "import os\n[[a\n], os.sep\n] = 1, 2\n",
 }
 
 # Reads of imported names, assignments to other names, prose: nothing to find, nothing to parse.
@@ -90,6 +98,8 @@ SKIPPED = {
     "prose": '"""Assign the models.\n\nurlpatterns are listed below."""\nimport models\n',
     "comment": "import os\n# os.sep = '/' would be wrong\nx = os.sep\n",
     "argument": "import os\nprint(os.sep, end='')\n",
+    "only argument": "import os\nprint(os.sep)\n",
+    "spaced dot after a name that is no root": "import b\na.b .c = 1\n",
 }
 
 

@@ -24,11 +24,6 @@ _NAMES = re.compile(rb"\([^)]*\)")
 # What may precede `import` on its line: a statement start, `from m`, a `;` or a `:` before.
 _IMPORT_START = re.compile(rb"(?:[^\n]*[;:])?[ \t]*(?:from[ \t]+[\w. \t]*)?\Z")
 IDENT = re.compile(rb"[A-Za-z_]\w*")
-# A dot with white space or a line break on either side (`os .sep`, `os.\\\n sep`): rare in code,
-# so a dotted name spelled so is taken as a target when its root is imported.
-# (The dot first: `re` skips ahead to a literal, where a class or a lookbehind first is tried at
-# every offset, 20x slower.)
-_SPACED_DOT = re.compile(rb"\.(?:(?<=[ \t\n]\.)|(?=[ \t\\\r\n]))")
 WORD = frozenset(b"_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _BLANK = frozenset(b" \t\x0c\r\n\\")
 _AUG = rb"(?:[-+*/%@&|^]|<<|>>|//|\*\*)?"
@@ -46,6 +41,8 @@ _OTHER_LISTS = (
     re.compile(rb"for\b(?<![\w]for)(" + _LINE + rb"*?)\bin\b"),  # for a, m.x in ...
     re.compile(rb"as\b(?<![\w]as)(" + _LINE + rb"*)"),  # with f() as (a, m.x):
 )
+# What starts the target lists of _OTHER_LISTS.
+_LIST_BEFORE = re.compile(rb"for\b(?<![\w]for)|as\b(?<![\w]as)")
 # What may follow a dotted name that is one target of several (not a call or a subscript).
 _TARGET_END = re.compile(rb"[ \t]*(?:[,)\]:#\r\n]|=(?!=)|$|\\|\bin\b|" + _AUG + rb"=)")
 _CHAIN_AT = re.compile(_CHAIN)
@@ -165,6 +162,8 @@ _OPENERS = frozenset(b"([{")
 _CLOSERS = frozenset(b")]}")
 _GROUP_END = re.compile(rb"[\s)\]]*(?:" + _AUG + rb"=(?!=)|in\b|:)")
 _WINDOW = 4096
+_BRACKET = re.compile(rb"[()\[\]{}]")
+_BRACKET_OR_BREAK = re.compile(rb"[()\[\]{}\n]")
 
 
 def _continues_brackets(data: bytes, line_start: int) -> bool:
@@ -192,19 +191,31 @@ def _depth(text: bytes) -> int:
     return opened - text.count(b")") - text.count(b"]") - text.count(b"}")
 
 
-def _group_is_target(data: bytes, pos: int) -> bool:
-    """Whether the bracket group around `pos` is followed by what ends a target list; True
-    when it does not close within a few KB (no guess)."""
-    depth = 0
-    end = min(len(data), pos + _WINDOW)
-    for i in range(pos, end):
-        char = data[i]
+def _statement_end(data: bytes, pos: int, depth: int) -> int:
+    """Where the line break that ends the statement going on at `pos` is, `depth` brackets
+    open there (at most a few KB on; string contents are not told apart)."""
+    for found in _BRACKET_OR_BREAK.finditer(data, pos, pos + _WINDOW):
+        char = data[found.start()]
         if char in _OPENERS:
             depth += 1
         elif char in _CLOSERS:
             depth -= 1
+        elif depth <= 0:
+            return found.start()
+    return min(len(data), pos + _WINDOW)
+
+
+def _group_is_target(data: bytes, pos: int) -> bool:
+    """Whether the bracket group around `pos` is followed by what ends a target list; True
+    when it does not close within a few KB (no guess)."""
+    depth = 0
+    for found in _BRACKET.finditer(data, pos, pos + _WINDOW):
+        if data[found.start()] in _OPENERS:
+            depth += 1
+        else:
+            depth -= 1
             if depth < 0:
-                return _GROUP_END.match(data, i + 1) is not None
+                return _GROUP_END.match(data, found.end()) is not None
     return True
 
 
@@ -231,29 +242,30 @@ def _statement(data: bytes, pos: int) -> bytes:
 
 def _assigns(data: bytes, names: set[bytes]) -> Iterator[int]:
     """Where an imported name may be the root of an assigned or deleted dotted target."""
-    for found in _SPACED_DOT.finditer(data):
-        word, start = _word_before(data, found.start())
-        if word in names and _is_target(data, start):
-            yield start
-    for found in _DEL.finditer(data):
-        region = _statement(data, found.end())
-        for root in _ROOTS.finditer(region):
-            if root.group(1) in names and _at_top(region, root.start(1)):
-                yield found.end() + root.start(1)
     dotted = _DOTTED_TARGET if names & _SELF else _DOTTED_TARGET_NOT_SELF
     for found in dotted.finditer(data):
         word, start = _word_before(data, found.start())
         first = start == 0 or data[start - 1] not in ROOT_BEFORE  # `a.b.c`: not at `b`
         if word in names and first and _is_target(data, start):
             yield start
+    for found in _DEL.finditer(data):
+        region = _statement(data, found.end())
+        for root in _ROOTS.finditer(region):
+            if root.group(1) in names and _at_top(region, root.start(1)):
+                yield found.end() + root.start(1)
 
 
-# The first dot of `name.x` followed by what may end a target, for every name in one scan (a
-# regex of the file's names would cost more to compile; a `find` per name, a Python step per
-# use; `name.f(`, the most common, is no match).
+# A dot of `name.x` followed by the rest of the dotted name and what may end a target, for
+# every name in one scan (a regex of the file's names would cost more to compile; a `find`
+# per name, a Python step per use; `name.f(`, the most common, is no match). Each dot is tried:
+# what follows one may be another root (`# a comment that ends in a dot.\nos.sep = 1`). The
+# dot follows a word (`not_after` may leave some out), or has white space or a line break on
+# either side (`os .sep`, `os.\\\n sep`, a line that starts with `.attr`). (The dot first: `re`
+# skips ahead to a literal, where a class or a lookbehind first is tried at every offset, 20x
+# slower.)
 def _dotted_target(not_after: bytes = b"") -> re.Pattern[bytes]:
     return re.compile(
-        rb"\.(?<=\w\.)" + not_after
+        rb"\.(?:(?<=\w\.)" + not_after + rb"|(?<=[ \t\n]\.)|(?=[ \t\\\r\n]))"
         + rb"(?=(?>" + _GAP_RE + rb"\w+(?:" + _GAP_RE + rb"\." + _GAP_RE + rb"\w+)*)"
         + _TARGET_END.pattern + rb")"
     )  # fmt: skip
@@ -268,24 +280,32 @@ _ROOTS = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)(?=[ \t\\\r\n]*\.)")
 
 
 def _is_target(data: bytes, pos: int) -> bool:
-    """Whether the dotted name at `pos` (no spaces around its dots) may be assigned to."""
-    chain = _CHAIN_AT.match(data, IDENT.match(data, pos).end())  # type: ignore[union-attr]
-    if chain is None or not _TARGET_END.match(data, chain.end()):
-        return False  # called, subscripted, compared, ...
+    """Whether the dotted name at `pos` may be assigned to."""
+    chain_end = _CHAIN_AT.match(data, IDENT.match(data, pos).end()).end()  # type: ignore[union-attr]
     if data[data.rfind(b"\n", 0, pos) + 1 : pos].lstrip(b" \t").startswith(b"#"):
         return False  # in a comment line
-    if _DIRECT.match(data, chain.end()):
+    if _DIRECT.match(data, chain_end):
         return True
     start, end = _logical_line(data, pos)
     line = data[start:end]
     offset = pos - start
-    if _ANNOTATED.match(data, chain.end()) and not line[:offset].strip(b" \t("):
+    if _ANNOTATED.match(data, chain_end) and not line[:offset].strip(b" \t("):
         return True
-    if _continues_brackets(data, start) and _depth(line[:offset]) >= 0:
+    if _continues_brackets(data, start):
         # Inside brackets opened on an earlier line: a target only in a target list, which
         # closes and is followed by `=`, `in` or `:` (`(\n a,\n m.x,\n) = ...`); call
         # arguments (`models.ForeignKey(\n Author, models.CASCADE,\n)`) are not.
-        return _group_is_target(data, chain.end())
+        if _depth(line[:offset]) >= 0:
+            return _group_is_target(data, chain_end)
+        if _group_is_target(data, chain_end):
+            return True  # brackets closed before it may be nested in others (`[[a\n], m.x\n] =`)
+    depth = max(_depth(line), _depth(line[offset:]))
+    if depth > 0:
+        # Brackets left open: the statement, and maybe the target list, goes on (`(a, m\n
+        # .x) = ...`, `m.x, (a\n, b) = ...`). Line breaks read as spaces keep the offsets.
+        line = data[start : _statement_end(data, end, depth)].replace(b"\n", b" ")
+    if line.find(b"=", offset) < 0 and not _LIST_BEFORE.search(line, 0, offset):
+        return False  # no assignment after it, no `for` or `as` before it: in no target list
     return any(
         begin <= offset < finish and _at_top(line[begin:finish], offset - begin)
         for begin, finish in _target_lists(line)
