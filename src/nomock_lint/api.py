@@ -176,11 +176,14 @@ def _with_context(findings: list[Finding], text: str) -> list[Finding]:
 
     lines = Lines(text)
     done = []
+    make = Finding._make  # (a NamedTuple's `_replace` is a Python loop over its fields)
     for f in findings:
         context = lines.line(f.span.line).strip()
-        key = digest(f.rule_id, f.path, context, f.name)
-        done.append(f._replace(context=context, fingerprint=key))
+        done.append(make((*f[:_CONTEXT], context, digest(f.rule_id, f.path, context, f.name))))
     return done
+
+
+_CONTEXT = Finding._fields.index("context")  # context and fingerprint are the last fields
 
 
 def load_file(candidate: Candidate, config: Config) -> bytes | FileResult:

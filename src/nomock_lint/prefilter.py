@@ -36,6 +36,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from nomock_lint.catalog import Matchers, Rule
@@ -226,13 +227,6 @@ class _Part:
         self.gate = gate  # the gate word lower-cased, or b""
         self._fast: re.Pattern[bytes] | None = None
         self._full: re.Pattern[bytes] | None = None
-
-    def screened_out(self, present: set[bytes], data: bytes) -> bool:
-        """Whether a file cannot match: its gate word is not in it in any case (`present`
-        holds the lower-cased words that are), or the literal every match starts with is not."""
-        return bool(
-            (self.gate and self.gate not in present) or (self.literal and self.literal not in data)
-        )
 
     def fast(self) -> re.Pattern[bytes]:
         """The regex without its leading lookbehinds (`full` confirms where it matched)."""
@@ -476,7 +470,7 @@ def _literal(regex: str) -> bytes:
 
 
 class _Split(Record):
-    __slots__ = ("arg0_imported", "assign_imported", "parts", "words")
+    __slots__ = ("arg0_imported", "assign_imported", "gated", "words")
 
     def __init__(
         self,
@@ -488,10 +482,24 @@ class _Split(Record):
         # Case-insensitive words (lower-cased) and the regexes that confirm one (None: as
         # found), compiled when a file holds the word (see _exact).
         self.words = words
-        # Searched only in a file that holds its gate word in some case (see _Trigger.gate).
-        self.parts = parts
+        # The parts by gate word: searched only in a file that holds it in some case (see
+        # _Trigger.gate), and then only if it holds the part's literal (see `_live`).
+        by_gate: dict[bytes, list[_Part]] = {}
+        for part in parts:
+            by_gate.setdefault(part.gate, []).append(part)
+        self.gated = tuple((gate, tuple(group)) for gate, group in by_gate.items())
         self.arg0_imported = arg0_imported  # see import_targets.py
         self.assign_imported = assign_imported
+
+
+def _live(split: _Split, present: set[bytes], data: bytes) -> Iterator[_Part]:
+    """The parts that may match in `data`: its gate word is in it in some case (`present` holds
+    the lower-cased words that are), and so is the literal that every match starts with."""
+    for gate, parts in split.gated:
+        if not gate or gate in present:
+            for part in parts:
+                if not part.literal or part.literal in data:
+                    yield part
 
 
 @functools.lru_cache(maxsize=64)
@@ -547,9 +555,7 @@ def may_match(
                     return True
                 present.add(word)
     backwards: bytes | None = None
-    for part in split.parts:
-        if part.screened_out(present, data):
-            continue
+    for part in _live(split, present, data):
         if part.reverse:
             if backwards is None:
                 backwards = data[::-1]
@@ -668,9 +674,7 @@ def trigger_offsets(
             ):
                 found.append(pos)
             pos = lowered.find(spelled, pos + 1)
-    for part in split.parts:
-        if part.screened_out(present, data):
-            continue
+    for part in _live(split, present, data):
         if part.reverse:
             return None  # JS only
         starts = [m.start() for m in part.fast().finditer(data)]
