@@ -146,6 +146,21 @@ SOURCES = {
         "        if os.environ.get('TESTING'):\n"
         "            return None\n"
     ),
+    # A module-level class's body is read at its own indentation, once, up to the next line
+    # of code at column 0 (python_outline._Lexer._scan).
+    "classes read to their end": (
+        "from unittest import mock\n\n"
+        "@decorated\nclass TestA:\n"
+        f"{_filler('test_plain', '    ')}"
+        "# a comment at column 0 inside the class\n"
+        '    doc = """\nclass Inside:\n    mock.patch("q")\n"""\n'
+        "    def test_uses(self):\n        mock.patch('x')\n"
+        "mock.patch('module level')\n"
+        "class TestB: x = mock.patch('one line')\n"
+        "class TestC:\n"
+        f"{_filler('test_plain', '    ')}"
+        "    def test_last(self):\n        mock.patch('y')"
+    ),
     "syntax error in a kept function": (
         "from unittest import mock\n\n"
         f"{_filler('helper').replace('(self)', '()')}\n"
