@@ -176,6 +176,8 @@ PLACED = {
     "attribute": ("class B:\n    def f(self):\n        self.moto = self.responses\n", False),
     "local name": ("responses = []\nresponses.append(1)\n", False),
     "prose": ("# the responses of moto\n", False),
+    "prose that says from": ("# adapted from moto, see\nx = 1\n", False),
+    "yield from a name": ("def f():\n    yield from moto\n", False),
     "inside a word of a string": ("POLICY = 'restore-testing.backup'\n", False),
     "a function named so": ("def testing():\n    return 1\n", False),
     "import": ("import responses\n", True),

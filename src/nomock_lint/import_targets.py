@@ -83,10 +83,14 @@ def import_statements(data: bytes) -> Iterator[tuple[int, int, bytes]]:
         yield found.start(), end, text
 
 
-def imported_names(data: bytes) -> set[bytes] | None:
-    """Every name an import statement may bind; None when one spells a non-ASCII name."""
+Statements = list[tuple[int, int, bytes]]  # what import_statements yields
+
+
+def imported_names(data: bytes, statements: Statements | None = None) -> set[bytes] | None:
+    """Every name an import statement may bind; None when one spells a non-ASCII name.
+    (`statements`: the file's import_statements, if known.)"""
     names: set[bytes] = set()
-    for start, _, text in import_statements(data):
+    for start, _, text in import_statements(data) if statements is None else statements:
         line = data.rfind(b"\n", 0, start) + 1
         if not _IMPORT_START.match(data, line, start):
             continue  # `reimport`, `__import__`, `import` in prose
@@ -382,11 +386,13 @@ def _arg0_patterns(calls: frozenset[str]) -> tuple[re.Pattern[bytes], ...]:
     )
 
 
-def offsets(data: bytes, arg0_calls: frozenset[str], assignments: bool) -> list[int] | None:
+def offsets(
+    data: bytes, arg0_calls: frozenset[str], assignments: bool, statements: Statements
+) -> list[int] | None:
     """Every place where an imported name may be the first argument of one of `arg0_calls`
     or, with `assignments`, an assigned or deleted dotted target's root (None: anywhere, when an
-    import spells a non-ASCII name)."""
-    names = imported_names(data)
+    import spells a non-ASCII name). `statements`: the file's import_statements."""
+    names = imported_names(data, statements)
     if names is None:
         return None
     found = list(_arg0(data, arg0_calls, names)) if arg0_calls and names else []

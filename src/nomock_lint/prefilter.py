@@ -492,13 +492,16 @@ class _Split(Record):
         self.assign_imported = assign_imported
 
 
-def _live(split: _Split, present: set[bytes], data: bytes) -> Iterator[_Part]:
+def _live(split: _Split, present: set[bytes], data: bytes, imports: bytes) -> Iterator[_Part]:
     """The parts that may match in `data`: its gate word is in it in some case (`present` holds
-    the lower-cased words that are), and so is the literal that every match starts with."""
+    the lower-cased words that are), and so is the literal that every match starts with; for a
+    Python module word, in the text of its import statements (`imports`): a module word counts
+    only where an import statement spells a module's name (see `_placed`)."""
     for gate, parts in split.gated:
         if not gate or gate in present:
             for part in parts:
-                if not part.literal or part.literal in data:
+                literal = part.literal
+                if not literal or literal in (imports if part.place == _MODULE else data):
                     yield part
 
 
@@ -555,7 +558,7 @@ def may_match(
                     return True
                 present.add(word)
     backwards: bytes | None = None
-    for part in _live(split, present, data):
+    for part in _live(split, present, data, data):
         if part.reverse:
             if backwards is None:
                 backwards = data[::-1]
@@ -674,7 +677,12 @@ def trigger_offsets(
             ):
                 found.append(pos)
             pos = lowered.find(spelled, pos + 1)
-    for part in _live(split, present, data):
+    statements = list(import_targets.import_statements(data))
+    imports = b"\n".join(
+        data[import_targets.logical_line_start(data, keyword) : end]
+        for keyword, end, _ in statements
+    )
+    for part in _live(split, present, data, imports):
         if part.reverse:
             return None  # JS only
         starts = [m.start() for m in part.fast().finditer(data)]
@@ -685,7 +693,9 @@ def trigger_offsets(
             starts = _placed(data, starts, part.place)
         found += starts
     if split.arg0_imported or split.assign_imported:
-        targets = import_targets.offsets(data, split.arg0_imported, split.assign_imported)
+        targets = import_targets.offsets(
+            data, split.arg0_imported, split.assign_imported, statements
+        )
         if targets is None:
             return None
         found += targets
@@ -693,7 +703,7 @@ def trigger_offsets(
         return []
     found.sort()
     names: set[bytes] = set()
-    for keyword, end, bound in import_targets.import_statements(data):
+    for keyword, end, bound in statements:
         start = import_targets.logical_line_start(data, keyword)
         i = bisect.bisect_left(found, start)
         if i < len(found) and found[i] < end:
