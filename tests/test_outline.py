@@ -265,6 +265,30 @@ def test_strings_brackets_and_continuations_are_read_as_python_does() -> None:
     assert stubbed.decode().splitlines()[:-2] == source.splitlines()[:-2]
 
 
+def test_a_nested_class_on_a_line_read_the_slow_way_is_no_module_level_class() -> None:
+    # The one-regex-per-line lexer does not read a nested format spec; the line is read by the
+    # scanner, and its class must not be taken for a module-level one (whose body would end
+    # at `return B`, a dedent to no level: the lexer would give up).
+    source = (
+        "from unittest import mock\n\n"
+        "def helper(a, b):\n"
+        "    class B(metaclass=f'{a!r:{b}}'):\n"
+        "        pass\n"
+        "    return B\n\n"
+        f"{_filler('other').replace('(self)', '()')}"
+        "def test_x():\n    mock.patch('x')\n"
+    )
+    data = source.encode()
+    offsets = prefilter.trigger_offsets(data, TEST_PATH, CONFIG.rules, True)
+    assert offsets
+    stubbed = python_outline.stub_bodies(data, offsets, compile_patterns=True)
+    assert stubbed is not None
+    assert b"def other(): pass" in stubbed
+    assert _findings(source, TEST_PATH, use_prefilter=True) == _findings(
+        source, TEST_PATH, use_prefilter=False
+    )
+
+
 def test_a_definition_named_in_non_ascii_letters_is_kept() -> None:
     source = "class Héllo:\n    pass\n\n\ndef plain():\n    pass\n"
     stubbed = python_outline.stub_bodies(source.encode(), [])

@@ -75,6 +75,10 @@ ASSIGNED = {
     ),
     "spaced dot": "import os\nos .sep = '/'\n",
     "after a comment that ends in a dot": "import os\n# Set it.\nos.sep = '/'\n",
+    # A form feed is white space to Python (the first one crashed the prefilter).
+    "form feed before a spaced dot": "import os\nos\x0c .sep = '/'\n",
+    "form feed before a line break": "import os\n(os\x0c\n .sep) = '/'\n",
+    "form feed before the equals sign": "import os\nos.sep\x0c= '/'\n",
     # Target lists whose brackets go on past the line of the dotted name.
     "for targets that go on in brackets": "import os\nfor a, (os\n .sep) in x:\n    pass\n",
     "targets that go on in brackets": "import os\n(a, os\n .sep,\n b) = 1, 2, 3\n",

@@ -28,12 +28,13 @@ WORD = frozenset(b"_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 _BLANK = frozenset(b" \t\x0c\r\n\\")
 _AUG = rb"(?:[-+*/%@&|^]|<<|>>|//|\*\*)?"
 _LINE = rb"(?:[^\n\\]|\\\r?\n|\\)"  # a character of a logical line (backslash continuations)
-_GAP_RE = rb"(?:[ \t]|\\?\r?\n)*"  # a line break is allowed inside brackets
+# White space (a form feed too) or a line break (allowed inside brackets), as Python reads them.
+_GAP_RE = rb"(?:[ \t\x0c]|\\?(?:\r\n?|\n))*"
 _CHAIN = rb"(?:" + _GAP_RE + rb"\." + _GAP_RE + rb"\w+)+"
 # A dotted name (matched at its root) that ends right before an assignment, wherever the
 # statement starts: `a = m.x = 1`, `(m.x) = 1`, `[\n a,\n m.x\n] = ...`, `m.x: int`.
 _DIRECT = re.compile(rb"[\s)\]]*" + _AUG + rb"=(?!=)")  # after the dotted name
-_ANNOTATED = re.compile(rb"[ \t)]*:")
+_ANNOTATED = re.compile(rb"[ \t\x0c)]*:")
 # Text of one logical line that holds targets, as the group that matched:
 # `a, m.x =` (see _assigned_list); the two-character operators first, as `re` tried them.
 _AUG_OPERATORS = (b"<<", b">>", b"//", b"**", *(bytes([c]) for c in b"-+*/%@&|^"), b"")
@@ -44,7 +45,7 @@ _OTHER_LISTS = (
 # What starts the target lists of _OTHER_LISTS.
 _LIST_BEFORE = re.compile(rb"for\b(?<![\w]for)|as\b(?<![\w]as)")
 # What may follow a dotted name that is one target of several (not a call or a subscript).
-_TARGET_END = re.compile(rb"[ \t]*(?:[,)\]:#\r\n]|=(?!=)|$|\\|\bin\b|" + _AUG + rb"=)")
+_TARGET_END = re.compile(rb"[ \t\x0c]*(?:[,)\]:#\r\n]|=(?!=)|$|\\|\bin\b|" + _AUG + rb"=)")
 _CHAIN_AT = re.compile(_CHAIN)
 # `del a, m.x` and `del (a,\n m.x)`: searched in the whole file, as `del` is rare (the
 # lookbehind after the literal leaves out `model` and `x.del`: 15k matches to 265 on Django).
@@ -269,7 +270,7 @@ def _assigns(data: bytes, names: set[bytes]) -> Iterator[int]:
 # slower.)
 def _dotted_target(not_after: bytes = b"") -> re.Pattern[bytes]:
     return re.compile(
-        rb"\.(?:(?<=\w\.)" + not_after + rb"|(?<=[ \t\n]\.)|(?=[ \t\\\r\n]))"
+        rb"\.(?:(?<=\w\.)" + not_after + rb"|(?<=[ \t\x0c\r\n]\.)|(?=[ \t\x0c\\\r\n]))"
         + rb"(?=(?>" + _GAP_RE + rb"\w+(?:" + _GAP_RE + rb"\." + _GAP_RE + rb"\w+)*)"
         + _TARGET_END.pattern + rb")"
     )  # fmt: skip
@@ -280,12 +281,15 @@ _DOTTED_TARGET = _dotted_target()
 # unless an import binds either name.
 _SELF = frozenset({b"self", b"cls"})
 _DOTTED_TARGET_NOT_SELF = _dotted_target(rb"(?<!\bself\.)(?<!\bcls\.)")
-_ROOTS = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)(?=[ \t\\\r\n]*\.)")
+_ROOTS = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)(?=[ \t\x0c\\\r\n]*\.)")
 
 
 def _is_target(data: bytes, pos: int) -> bool:
     """Whether the dotted name at `pos` may be assigned to."""
-    chain_end = _CHAIN_AT.match(data, IDENT.match(data, pos).end()).end()  # type: ignore[union-attr]
+    chain = _CHAIN_AT.match(data, IDENT.match(data, pos).end())  # type: ignore[union-attr]
+    if chain is None or not _TARGET_END.match(data, chain.end()):
+        return False  # called, subscripted, compared, ...
+    chain_end = chain.end()
     if data[data.rfind(b"\n", 0, pos) + 1 : pos].lstrip(b" \t").startswith(b"#"):
         return False  # in a comment line
     if _DIRECT.match(data, chain_end):
