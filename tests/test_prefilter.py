@@ -85,6 +85,12 @@ ASSIGNED = {
     "before brackets that go on": "import os\nos.sep, (a\n, b) = 1, 2\n",
     "after brackets closed on its line": "import os\nx = [\n1]; os.sep, (a,\n b) = 1, 2\n",
     "in brackets around brackets closed on its line": "import os\n[[a\n], os.sep\n] = 1, 2\n",
+    "targets that go on in brackets, then after a backslash": (
+        "import os\nos.sep, (a,\n b), \\\n c = 1, 2, 3\n"
+    ),
+    "for targets that go on in brackets, then after a backslash": (
+        "import os\nfor os.sep, (a,\n b) \\\n in x:\n    pass\n"
+    ),
 }
 
 # Reads of imported names, assignments to other names, prose: nothing to find, nothing to parse.

@@ -168,7 +168,7 @@ _CLOSERS = frozenset(b")]}")
 _GROUP_END = re.compile(rb"[\s)\]]*(?:" + _AUG + rb"=(?!=)|in\b|:)")
 _WINDOW = 4096
 _BRACKET = re.compile(rb"[()\[\]{}]")
-_BRACKET_OR_BREAK = re.compile(rb"[()\[\]{}\n]")
+_STATEMENT_CHARS = re.compile(rb"[()\[\]{}\n;\\]")
 
 
 def _continues_brackets(data: bytes, line_start: int) -> bool:
@@ -196,17 +196,25 @@ def _depth(text: bytes) -> int:
     return opened - text.count(b")") - text.count(b"]") - text.count(b"}")
 
 
-def _statement_end(data: bytes, pos: int, depth: int) -> int:
-    """Where the line break that ends the statement going on at `pos` is, `depth` brackets
-    open there (at most a few KB on; string contents are not told apart)."""
-    for found in _BRACKET_OR_BREAK.finditer(data, pos, pos + _WINDOW):
-        char = data[found.start()]
-        if char in _OPENERS:
+def _statement_end(data: bytes, pos: int, depth: int = 0) -> int:
+    """Where the statement going on at `pos`, `depth` brackets open there, ends: at a line
+    break or `;` outside brackets that no backslash escapes (at most a few KB on; string
+    contents are not told apart, which only lengthens or shortens it to the next bracket or
+    line)."""
+    escaped = -1
+    for found in _STATEMENT_CHARS.finditer(data, pos, pos + _WINDOW):
+        at = found.start()
+        char = data[at]
+        if at == escaped:
+            continue
+        if char == 92:  # a backslash: the next character, or a CRLF, is escaped
+            escaped = at + (2 if data.startswith(b"\r\n", at + 1) else 1)
+        elif char in _OPENERS:
             depth += 1
         elif char in _CLOSERS:
             depth -= 1
         elif depth <= 0:
-            return found.start()
+            return at
     return min(len(data), pos + _WINDOW)
 
 
@@ -225,24 +233,8 @@ def _group_is_target(data: bytes, pos: int) -> bool:
 
 
 def _statement(data: bytes, pos: int) -> bytes:
-    """The rest of the statement from `pos`: to a line break or `;` outside brackets (at most
-    a few KB; string contents are not told apart, which only lengthens or shortens the
-    region to the next bracket or line)."""
-    depth = 0
-    end = min(len(data), pos + _WINDOW)
-    i = pos
-    while i < end:
-        char = data[i]
-        if char in _OPENERS:
-            depth += 1
-        elif char in _CLOSERS:
-            depth -= 1
-        elif char == 92:  # backslash: the next character is escaped or continues the line
-            i += 1
-        elif depth <= 0 and char in b"\n;":
-            break
-        i += 1
-    return data[pos:i]
+    """The rest of the statement from `pos` (see _statement_end)."""
+    return data[pos : _statement_end(data, pos)]
 
 
 def _assigns(data: bytes, names: set[bytes]) -> Iterator[int]:

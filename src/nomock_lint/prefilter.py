@@ -678,9 +678,10 @@ def trigger_offsets(
                 found.append(pos)
             pos = lowered.find(spelled, pos + 1)
     statements = list(import_targets.import_statements(data))
+    # Where each statement's logical line starts (`from m` comes before `import`).
+    lines = [import_targets.logical_line_start(data, keyword) for keyword, _, _ in statements]
     imports = b"\n".join(
-        data[import_targets.logical_line_start(data, keyword) : end]
-        for keyword, end, _ in statements
+        data[line:end] for line, (_, end, _) in zip(lines, statements, strict=True)
     )
     for part in _live(split, present, data, imports):
         if part.reverse:
@@ -703,8 +704,7 @@ def trigger_offsets(
         return []
     found.sort()
     names: set[bytes] = set()
-    for keyword, end, bound in statements:
-        start = import_targets.logical_line_start(data, keyword)
+    for start, (_, end, bound) in zip(lines, statements, strict=True):
         i = bisect.bisect_left(found, start)
         if i < len(found) and found[i] < end:
             if not bound.isascii():
