@@ -223,8 +223,12 @@ def _semgrep_python(rule: Any) -> list[dict[str, Any]]:
         if "." in module:
             parent, last = module.rsplit(".", 1)
             patterns.append(f"from {parent} import {last}")
-        if m.flag_uses:  # what is imported from the module or its submodules, and used
-            patterns += [f"{module}.$X", f"{module}.$X.$Y", f"{module}.$X.$Y.$Z"]
+        if m.flag_uses:
+            # What is imported from the module and used. (Not from its submodules: with
+            # `$X.$Y` and `$X.$Y.$Z` too, Semgrep found 21,234 uses on moto+botocore where nomock
+            # finds 17,747, and took 168 s instead of 114 s: this keeps the comparison on the
+            # side where Semgrep does less than nomock.)
+            patterns.append(f"{module}.$X")
     patterns += [c.replace(".*", ".$F") + "(...)" for c in m.calls if _ident_path(c)]
     patterns += [f"{call}(...)" for call in m.fixture_calls]
     patterns += [f"def $F(..., {fixture}, ...): ..." for fixture in m.fixtures]
