@@ -227,3 +227,42 @@ def test_a_file_whose_trigger_is_only_in_a_comment_is_screened_out_after_lexing(
     facts, _ = javascript.extract(kept, "src/a.ts", screen=refuse)
     assert len(screened) == 1 and facts.comments
     assert _findings("// Promise.all = x\nPromise.all = f;\n", "tests/a.test.ts") == [(2, "NM203")]
+
+
+def test_test_mode_comparisons_are_shown_with_their_operator_as_written() -> None:
+    """The finding names the comparison that is in the code: `===`, `!==` and `!=` are not `==`
+    (Python and JS alike; a `case` compares as its language's switch does)."""
+
+    def matched(source: str, rel: str) -> list[str]:
+        cfg = Config(root=Path("."))
+        language = "python" if rel.endswith(".py") else "javascript"
+        result = api.check_source(source.encode(), rel, language, False, cfg)
+        return [f.name for f in result.findings if f.rule_id == "NM401"]
+
+    js = (
+        "if (process.env.NODE_ENV === 'test') a();\n"
+        "if (process.env.NODE_ENV !== 'test') b();\n"
+        "if ('test' == process.env.MODE) c();\n"
+        "switch (process.env.NODE_ENV) { case 'test': d(); }\n"
+    )
+    assert matched(js, "src/env.ts") == [
+        "NODE_ENV === 'test'",
+        "NODE_ENV !== 'test'",
+        "MODE == 'test'",
+        "NODE_ENV === 'test'",
+    ]
+    python = (
+        "import os, sys\n"
+        "if os.environ.get('ENV') != 'test':\n    pass\n"
+        "if 'test' == os.getenv('ENV'):\n    pass\n"
+        "if 'test' in os.environ['ENV']:\n    pass\n"
+        "if 'pytest' not in sys.modules:\n    pass\n"
+        "match os.getenv('ENV'):\n    case 'test':\n        pass\n"
+    )
+    assert matched(python, "app/env.py") == [
+        "ENV != 'test'",
+        "ENV == 'test'",
+        "ENV contains 'test'",
+        "'pytest' not in sys.modules",
+        "ENV == 'test'",
+    ]

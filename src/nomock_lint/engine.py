@@ -347,11 +347,11 @@ def _match_test_mode(facts: Facts, rule: Rule, m: Matchers, add: _Add) -> None:
         if subject.startswith("$"):
             env = subject[1:]
             if env in flags or (lowered is not None and lowered in values):
-                shown = f"{env} == {value!r}" if value is not None else env
+                shown = f"{env} {check.operator} {value!r}" if value is not None else env
                 add(rule, check.span, shown)
         elif subject == "sys.modules":
             if value is not None and value in m.sys_modules:
-                add(rule, check.span, f"{value!r} in sys.modules")
+                add(rule, check.span, f"{value!r} {check.operator} sys.modules")
         elif any(subject == a or subject.endswith("." + a) for a in m.attributes):
             add(rule, check.span, subject)
 

@@ -112,12 +112,15 @@ class TestModeCheck(NamedTuple):
         `process.env.X`, `import.meta.env.X`),
       - a dotted path otherwise (`sys._called_from_test`, `app.config.TESTING`,
         `import.meta.vitest`, `sys.modules`).
-    `value` is the string literal it is compared with (`==`, `!=`, `===`, `in`, `case`), if any.
+    `value` is the string literal it is compared with (`==`, `!=`, `===`, `in`, `case`), if any,
+    and `operator` how, as written, read from the subject to the value: `!==`, `!=`, `==` (a
+    Python `case`), `===` (a JS `case`), `contains` (`"test" in os.environ["ENV"]`).
     """
 
     subject: str
     value: str | None
     span: Span
+    operator: str = "=="
 
 
 class Comment(NamedTuple):

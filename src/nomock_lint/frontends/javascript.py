@@ -134,8 +134,8 @@ _ENVS = (
     re.compile(rf"{_keyword('process')}\s*\.\s*env{_ENV_KEY}"),
     re.compile(rf"{_keyword('import')}\s*\.\s*meta\s*\.\s*(?:env{_ENV_KEY}|(vitest)(?![\w$]))"),
 )
-_COMPARE_AFTER = lazy_regex(r"\s*(?:===?|!==?)\s*(['\"`])")
-_COMPARE_BEFORE = lazy_regex(r"(['\"`])\s*(?:===?|!==?)\s*$")
+_COMPARE_AFTER = lazy_regex(r"\s*(===?|!==?)\s*(['\"`])")
+_COMPARE_BEFORE = lazy_regex(r"(['\"`])\s*(===?|!==?)\s*$")
 _CASE = lazy_regex(rf"{_keyword('case')}\s*(['\"`])")
 _TYPE_ATOM = r"(?:[\w$.]+(?:\s*<[^(){};=]*>)?|\{[^{}]*\}|\([^()]*\)\s*=>\s*[\w$.]+)(?:\[\])*"
 _RETURN_TYPE = re.compile(
@@ -727,21 +727,25 @@ class _Extractor:
             start, end = m.start(), m.end()
             after = _COMPARE_AFTER().match(code, end)
             if after is not None:
-                quote = after.start(1)
+                quote = after.start(2)
                 value = self.string_at(quote)
                 if value is not None:
-                    self.check(subject, value, start, self.string_end(quote))
+                    self.check(subject, value, start, self.string_end(quote), after.group(1))
                     continue
             before = _COMPARE_BEFORE().search(code, max(0, start - 200), start)
             if before is not None:
                 opening = self.string_start(before.start(1))
                 if opening is not None:
-                    self.check(subject, self.m.strings[opening], opening, end)
+                    value = self.m.strings[opening]
+                    self.check(subject, value, opening, end, before.group(2))
                     continue
             self.leaf(subject, start, end)
 
-    def check(self, subject: str, value: str | None, start: int, end: int) -> None:
-        self.facts.test_mode_checks.append(TestModeCheck(subject, value, self.span(start, end)))
+    def check(
+        self, subject: str, value: str | None, start: int, end: int, operator: str = "==="
+    ) -> None:
+        span = self.span(start, end)
+        self.facts.test_mode_checks.append(TestModeCheck(subject, value, span, operator))
 
     def leaf(self, subject: str, start: int, end: int) -> None:
         """A bare read counts in a condition or as the value of a flag."""

@@ -145,6 +145,30 @@ _SIMPLE = frozenset(
 _DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 
 
+_OPERATORS: dict[type[ast.cmpop], str] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+# The same comparisons read from the right-hand side: `"test" == env` is `env == "test"`.
+_MIRRORED = {
+    **_OPERATORS,
+    ast.Lt: ">",
+    ast.LtE: ">=",
+    ast.Gt: "<",
+    ast.GtE: "<=",
+    ast.In: "contains",
+    ast.NotIn: "does not contain",
+}
+
+
 class _Extractor:
     def __init__(self, lines: Lines, wanted: Wanted, keep: Sequence[int] | None = None) -> None:
         self.lines = lines
@@ -553,8 +577,11 @@ class _Extractor:
 
     # -- test-mode checks -----------------------------------------------------------------
 
-    def test_mode(self, subject: str, value: str | None, node: ast.AST) -> None:
-        self.facts.test_mode_checks.append(TestModeCheck(subject, value, self.span(node)))  # type: ignore[arg-type]
+    def test_mode(
+        self, subject: str, value: str | None, node: ast.AST, operator: str = "=="
+    ) -> None:
+        span = self.span(node)  # type: ignore[arg-type]
+        self.facts.test_mode_checks.append(TestModeCheck(subject, value, span, operator))
 
     def env_subject(self, node: ast.expr) -> str | None:
         """`$NAME` for an environment read: os.environ["X"], os.environ.get("X"), os.getenv("X")."""
@@ -647,15 +674,16 @@ class _Extractor:
                 if resolved[1] in _ENV_MAPPINGS:
                     self.test_mode(f"${key}", None, whole)
                     return
-                self.test_mode(resolved[1], key, whole)
+                self.test_mode(resolved[1], key, whole, _OPERATORS[type(op)])
                 return
-        for subject_node, value_node in ((left, right), (right, left)):
+        operators = (_OPERATORS, _MIRRORED)  # read from the subject to the value
+        for subject_node, value_node, spelled in ((left, right, 0), (right, left, 1)):
             value = _str_const(value_node)
             if value is None:
                 continue
             subject = self.env_subject(subject_node) or self.spelled(subject_node)
             if subject is not None:
-                self.test_mode(subject, value, whole)
+                self.test_mode(subject, value, whole, operators[spelled][type(op)])
                 return
         for side in (left, right):
             subject = self.env_subject(side) or self.spelled(side)
