@@ -166,3 +166,42 @@ def test_a_failing_plugin_stops_the_run_with_one_line(acme: Path) -> None:
     assert result.returncode == 2
     assert "failed on" in result.stderr and "KeyError" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_plugin_rules_are_turned_off_and_ranked_like_catalog_rules(acme: Path) -> None:
+    """`ignore`, `per-path-ignores`, `--ignore` and `severity` take plugin ids and prefixes."""
+
+    def found(*args: str, extra: str = "") -> set[tuple[str, str, str]]:
+        result = _run(acme, '["acme"]', "--format", "json", *args, ".", extra=extra)
+        assert result.returncode in (0, 1), result.stderr
+        findings = json.loads(result.stdout)["findings"]
+        return {(f["path"], f["rule"], f["severity"]) for f in findings}
+
+    everything = {
+        ("tests/test_device.py", "ACME100", "error"),
+        ("tests/test_device.py", "ACME200", "warning"),
+        ("app.py", "ACME200", "warning"),
+    }
+    assert found() == everything
+    assert found(extra='ignore = ["ACME2"]\n') == {("tests/test_device.py", "ACME100", "error")}
+    assert found("--ignore", "ACME100") == everything - {
+        ("tests/test_device.py", "ACME100", "error")
+    }
+    per_path = '[tool.nomock.per-path-ignores]\n"tests/" = ["ACME"]\n'
+    assert found(extra=per_path) == {("app.py", "ACME200", "warning")}
+    ranked = found(extra='[tool.nomock.severity]\nACME = "note"\nACME100 = "warning"\n')
+    assert ranked == {
+        ("tests/test_device.py", "ACME100", "warning"),  # the most specific entry wins
+        ("tests/test_device.py", "ACME200", "note"),
+        ("app.py", "ACME200", "note"),
+    }
+
+
+def test_a_plugin_id_that_no_loaded_rule_has_is_a_configuration_error(acme: Path) -> None:
+    result = _run(acme, '["acme"]', ".", extra='ignore = ["ACME300"]\n')
+    assert result.returncode == 2
+    assert "unknown rule id `ACME300`" in result.stderr and result.stderr.count("\n") == 1
+    # Without `plugins`, a non-NM id is unknown as before; `select` does not take plugin ids.
+    assert _run(acme, None, ".", extra='ignore = ["ACME100"]\n').returncode == 2
+    selected = _run(acme, '["acme"]', ".", extra='select = ["ACME100"]\n')
+    assert selected.returncode == 2 and "plugins" in selected.stderr

@@ -228,6 +228,7 @@ def check(
         from nomock_lint import plugins
 
         plugins.load(config.plugins)
+        plugins.check_rule_ids(config)
     report = Report(root=str(config.root))
     results: list[FileResult] = []
     if stdin is not None:

@@ -197,6 +197,18 @@ class Config:
                 ids.update(r for r in self.rule_ids if _chosen(r, entries))
         return frozenset(ids)
 
+    def plugin_rule_on(self, rule_id: str, relpath: str) -> bool:
+        """Whether a plugin rule runs on this file: `ignore` and `per-path-ignores` turn plugin
+        rules off as they do catalog rules (an id, a prefix such as `ACME`, or `ALL`); they are
+        turned on by `plugins`, not by `select`."""
+        if _chosen(rule_id, self.ignore):
+            return False
+        return not any(g.matches(relpath) and _chosen(rule_id, e) for g, e in self._per_path)
+
+    def severity_of(self, rule_id: str, default: str) -> str:
+        """A rule's severity after the `severity` table's most specific entry for it."""
+        return _severity_for(rule_id, dict(self.severity)) or default
+
     def fingerprint(self) -> str:
         """Everything that can change a file's findings (the cache key's configuration part)."""
         import hashlib
@@ -216,7 +228,8 @@ class Config:
             return self
         for key in ("select", "ignore"):
             if key in changes:
-                _validate_rule_ids(changes[key], f"--{key}")
+                plugins = self.plugins if key == "ignore" else ()
+                _validate_rule_ids(changes[key], f"--{key}", plugins)
         if "select" in changes:
             changes.setdefault("ignore", ())
         elif "ignore" in changes:
@@ -224,13 +237,26 @@ class Config:
         return Config(**{**{name: getattr(self, name) for name in _FIELDS}, **changes})
 
 
-def _validate_rule_ids(entries: Iterable[str], key: str) -> None:
+# A plugin rule's id (plugins.py), or a prefix of one.
+PLUGIN_ID = re.compile(r"[A-Z]+[0-9]*")
+
+
+def _validate_rule_ids(entries: Iterable[str], key: str, plugins: Sequence[str] = ()) -> None:
+    """Every entry names a catalog rule (an id, a prefix or `ALL`); with `plugins`, an entry
+    that is not `NM...` may name a plugin rule instead, which is checked once the plugins are
+    loaded (plugins.check_rule_ids)."""
     known = [r.id for r in load_catalog().rules]
     for entry in entries:
         if entry == "ALL":
             continue
-        if not any(rule_id.startswith(entry) for rule_id in known) or not entry.startswith("NM"):
-            raise ConfigError(f"`{key}`: unknown rule id `{entry}` (see `nomock rules`)")
+        if entry.startswith("NM") and any(rule_id.startswith(entry) for rule_id in known):
+            continue
+        if plugins and not entry.startswith("NM") and PLUGIN_ID.fullmatch(entry):
+            continue
+        hint = ""
+        if key in ("select", "--select") and PLUGIN_ID.fullmatch(entry):
+            hint = "; plugin rules run when `plugins` names their package, `ignore` turns one off"
+        raise ConfigError(f"`{key}`: unknown rule id `{entry}` (see `nomock rules`{hint})")
 
 
 def _chosen(rule_id: str, entries: Iterable[str]) -> bool:
@@ -292,11 +318,12 @@ def parse_table(table: dict[str, Any], root: Path, source: Path | None) -> Confi
     config = Config(root=root, source=source, **values)
     try:
         _validate_rule_ids(config.select, "select")
-        _validate_rule_ids(config.ignore, "ignore")
+        plugins = config.plugins
+        _validate_rule_ids(config.ignore, "ignore", plugins)
         for glob, ids in config.per_path_ignores:
-            _validate_rule_ids(ids, f"per-path-ignores.{glob}")
+            _validate_rule_ids(ids, f"per-path-ignores.{glob}", plugins)
         for rule_id, _level in config.severity:
-            _validate_rule_ids([rule_id], f"severity.{rule_id}")
+            _validate_rule_ids([rule_id], f"severity.{rule_id}", plugins)
         for key, globs in (
             ("exclude", config.exclude),
             ("extend-exclude", config.extend_exclude),

@@ -14,7 +14,8 @@ of them:
 
 Configuration stays data: only installed entry points can be named (never a module path), and
 nothing is imported unless `plugins` names it. A Python file gets a libcst pass only then.
-Plugin findings go through the same inline suppressions, allowlist and report as built-in ones.
+Plugin findings go through the same inline suppressions, allowlist and report as built-in ones;
+`ignore`, `per-path-ignores` and `severity` take plugin rule ids (config.plugin_rule_on).
 """
 
 from __future__ import annotations
@@ -74,7 +75,12 @@ class PluginRule(cst.BatchableCSTVisitor):
 
 def check(text: str, relpath: str, is_test: bool, config: Config) -> list[Finding]:
     """The findings of the plugin rules that `config` enables, in one libcst traversal."""
-    rules = [r for r in load(config.plugins) if r.scope == "all" or (r.scope == "test") == is_test]
+    rules = [
+        r
+        for r in load(config.plugins)
+        if (r.scope == "all" or (r.scope == "test") == is_test)
+        and config.plugin_rule_on(r.id, relpath)
+    ]
     if not rules:
         return []
     from nomock_lint.frontends.python_cst import parse_module
@@ -107,8 +113,23 @@ def check(text: str, relpath: str, is_test: bool, config: Config) -> list[Findin
                 raise ConfigError(f"plugin rule {v.id} reported a node not in {relpath}'s tree")
             start, end = where.start, where.end
             span = Span(start.line, start.column + 1, end.line, end.column + 1)
-            findings.append(Finding(v.id, v.name, relpath, span, text, v.severity, name))
+            severity = config.severity_of(v.id, v.severity)
+            findings.append(Finding(v.id, v.name, relpath, span, text, severity, name))
     return findings
+
+
+def check_rule_ids(config: Config) -> None:
+    """Every entry of `ignore`, `per-path-ignores` and `severity` that names no catalog rule
+    names a rule of the loaded plugins (config.py let it through for this)."""
+    ids = [rule.id for rule in load(config.plugins)]
+    entries = [("ignore", e) for e in config.ignore]
+    entries += [(f"per-path-ignores.{glob}", e) for glob, es in config.per_path_ignores for e in es]
+    entries += [(f"severity.{e}", e) for e, _ in config.severity]
+    for key, entry in entries:
+        if entry == "ALL" or entry.startswith("NM"):
+            continue  # checked against the catalog when the configuration was read
+        if not any(rule_id.startswith(entry) for rule_id in ids):
+            raise ConfigError(f"`{key}`: unknown rule id `{entry}` (no catalog or plugin rule)")
 
 
 @functools.cache
