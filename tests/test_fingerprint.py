@@ -10,7 +10,7 @@ from nomock_lint import api
 from nomock_lint.config import Config
 from nomock_lint.facts import Span
 from nomock_lint.fingerprint import digest, fingerprint, with_occurrences
-from nomock_lint.model import Finding
+from nomock_lint.model import SORT_KEY, Finding
 
 BASE = Finding(
     rule_id="NM201",
@@ -63,6 +63,9 @@ def test_occurrences_count_identical_fingerprints_in_source_order() -> None:
     assert keys[9] == f"{base}:2"
     assert keys[6] == f"{fingerprint(other)}:1"
     assert with_occurrences([]) == []
+    # Sorted input (a report's findings) is numbered without sorting again: the same keys.
+    ordered = with_occurrences(sorted([second, other, first], key=SORT_KEY))
+    assert dict((f.span.line, k) for f, k in ordered) == keys
 
 
 def test_fingerprints_never_change() -> None:

@@ -14,6 +14,7 @@ The functions are pure: no I/O, no configuration, no state.
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Iterable
 
 from nomock_lint.model import SORT_KEY, Finding
@@ -46,7 +47,9 @@ def with_occurrences(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
     """
     items = list(findings)
     keys = list(map(SORT_KEY, items))
-    order = sorted(range(len(items)), key=keys.__getitem__)
+    order: Iterable[int] = range(len(items))
+    if not all(map(operator.le, keys, keys[1:])):  # a report's findings come sorted (api.check)
+        order = sorted(order, key=keys.__getitem__)
     seen: dict[str, int] = {}  # a plain dict: Counter's miss path is a Python call per finding
     numbered: list[str] = [""] * len(items)
     for i in order:

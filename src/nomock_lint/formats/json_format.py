@@ -44,6 +44,10 @@ def findings_json(findings: list[Finding]) -> Encoded:
     pieces = ["[\n    "]
     # A rule's three fields, and a file's path, encoded once (they repeat finding after finding).
     heads: dict[tuple[str, str, str], str] = {}
+    # Messages, matched names and alternatives repeat too (the moto corpus: 18,514 findings,
+    # 1,870 messages, 3 alternatives), each string encoded once.
+    texts: dict[str, str] = {}  # a message or name -> its JSON string
+    alternatives: dict[str, str] = {}  # an alternative -> its member
     path, path_line = "", ""
     for f, key in with_occurrences(findings):
         head = heads.get((f.rule_id, f.rule_name, f.severity))
@@ -55,12 +59,23 @@ def findings_json(findings: list[Finding]) -> Encoded:
         if f.path != path:
             path, path_line = f.path, f'\n      "path": {enc(f.path)},'
         span = f.span
-        alternative = f',\n      "alternative": {enc(f.alternative)}' if f.alternative else ""
+        alternative = ""
+        if f.alternative:
+            alternative = alternatives.get(f.alternative, "")
+            if not alternative:
+                member = f',\n      "alternative": {enc(f.alternative)}'
+                alternative = alternatives[f.alternative] = member
+        message = texts.get(f.message)
+        if message is None:
+            message = texts[f.message] = enc(f.message)
+        name = texts.get(f.name)
+        if name is None:
+            name = texts[f.name] = enc(f.name)
         pieces.append(
             f"{head}{path_line}"
             f'\n      "line": {span.line},\n      "column": {span.col},'
             f'\n      "end_line": {span.end_line},\n      "end_column": {span.end_col},'
-            f'\n      "message": {enc(f.message)},\n      "matched": {enc(f.name)}{alternative},'
+            f'\n      "message": {message},\n      "matched": {name}{alternative},'
             f'\n      "fingerprint": {enc(key)}\n    }},\n    '
         )
     pieces[-1] = pieces[-1][: -len(",\n    ")] + "\n  ]"
