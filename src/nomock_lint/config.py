@@ -254,7 +254,7 @@ def _validate_rule_ids(entries: Iterable[str], key: str, plugins: Sequence[str] 
         if plugins and not entry.startswith("NM") and PLUGIN_ID.fullmatch(entry):
             continue
         hint = ""
-        if key in ("select", "--select") and PLUGIN_ID.fullmatch(entry):
+        if key in ("select", "--select") and PLUGIN_ID.fullmatch(entry) and entry[:2] != "NM":
             hint = "; plugin rules run when `plugins` names their package, `ignore` turns one off"
         raise ConfigError(f"`{key}`: unknown rule id `{entry}` (see `nomock rules`{hint})")
 
