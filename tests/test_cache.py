@@ -178,7 +178,7 @@ def test_stat_index_serves_unchanged_files_and_rechecks_a_same_mtime_rewrite(
     path = project / "test_a.py"
     path.write_text(TEST_FILE)
     config = Config(root=project)
-    candidate = Candidate(path, "test_a.py", "python", True)
+    candidate = Candidate(str(path), "test_a.py", "python", True)
     # No margin: the file's own timestamps are older than the run that records them.
     served, first = _index_round(project, candidate, config, racy_ns=0)
     assert served is None
@@ -199,7 +199,7 @@ def test_stat_index_does_not_trust_a_file_changed_around_its_run(project: Path) 
     path = project / "test_a.py"
     path.write_text(TEST_FILE)
     config = Config(root=project)
-    candidate = Candidate(path, "test_a.py", "python", True)
+    candidate = Candidate(str(path), "test_a.py", "python", True)
     _index_round(project, candidate, config, racy_ns=cache_module.RACY_NS)
     # Written a moment before the run that recorded it: a same-tick edit could hide behind it.
     served, _ = _index_round(project, candidate, config, racy_ns=cache_module.RACY_NS)
@@ -258,7 +258,7 @@ def test_index_keeps_files_outside_the_run_and_drops_deleted_ones(project: Path)
     paths = [project / name for name in ("a.py", "b.py", "c.py")]
     for path in paths:
         path.write_text("x = 1\n")
-    candidates = [Candidate(path, path.name, "python", False) for path in paths]
+    candidates = [Candidate(str(path), path.name, "python", False) for path in paths]
     cache = cache_module.Cache(project / ".nomock_cache", config)
 
     def run(checked: list[Candidate]) -> set[str]:

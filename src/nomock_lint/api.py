@@ -6,6 +6,7 @@ paths -> discovery -> prefilter -> front-end -> facts -> rules -> findings
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -188,13 +189,14 @@ _CONTEXT = Finding._fields.index("context")  # context and fingerprint are the l
 
 def load_file(candidate: Candidate, config: Config) -> bytes | FileResult:
     """The file's bytes, or its outcome when it is too large or cannot be read."""
-    path, rel = candidate.path, candidate.relpath
+    rel = candidate.relpath
     try:
-        size = path.stat().st_size
-        if size > config.max_file_size:
-            reason = f"too large ({size:,} bytes > max-file-size {config.max_file_size:,})"
-            return FileResult(FileOutcome(rel, FileStatus.SKIPPED, reason, candidate.language))
-        return path.read_bytes()
+        with open(candidate.path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > config.max_file_size:
+                reason = f"too large ({size:,} bytes > max-file-size {config.max_file_size:,})"
+                return FileResult(FileOutcome(rel, FileStatus.SKIPPED, reason, candidate.language))
+            return handle.read()
     except OSError as exc:
         reason = f"unreadable: {exc.strerror or exc}"
         result = unparsable(rel, candidate.language, candidate.is_test, reason, 1, 1, config)
@@ -244,7 +246,7 @@ def check(
         else:
             from nomock_lint import runner
 
-            candidate = Candidate(Path(name), rel, language, config.is_test(rel))
+            candidate = Candidate(name, rel, language, config.is_test(rel))
             cache = _open_cache(cache_dir, config)
             results.append(runner.check_source_cached(stdin, candidate, config, cache))
     else:

@@ -210,7 +210,7 @@ def _check_chunk(chunk: list[Candidate]) -> list[FileResult]:
 
 def _size(candidate: Candidate) -> int:
     try:
-        return candidate.path.stat().st_size
+        return os.stat(candidate.path).st_size
     except OSError:
         return 0
 
