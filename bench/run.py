@@ -38,7 +38,7 @@ import tarfile
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,6 +207,15 @@ _IMPORTED = [
 ]
 
 
+def _either(patterns: Iterable[str]) -> dict[str, Any]:
+    return {"pattern-either": [{"pattern": p} for p in patterns]}
+
+
+def _named(metavariable: str, regex: str) -> dict[str, Any]:
+    """What a metavariable's text must match (from its start)."""
+    return {"metavariable-regex": {"metavariable": metavariable, "regex": regex}}
+
+
 def _semgrep_python(rule: Any) -> list[dict[str, Any]]:
     """The Semgrep rules a team would write for one catalog rule's Python matchers: the same
     families of matches as nomock's engine (imports, calls, uses of an imported fake, fixtures,
@@ -237,61 +246,48 @@ def _semgrep_python(rule: Any) -> list[dict[str, Any]]:
         if entry.arg0 is not None:
             patterns.append(f"{entry.call}({entry.arg0}, ...)")
     if patterns:
-        families["uses"] = [{"pattern-either": [{"pattern": p} for p in dict.fromkeys(patterns)]}]
+        families["uses"] = [_either(dict.fromkeys(patterns))]
     imported = [f"{e.call}($X, ...)" for e in m.call_arg0 if e.arg0_binding == "import"]
     if m.assign_imported:
         imported += ["$X.$A = $V", "$X.$A.$B = $V", "$X.$A += $V", "del $X.$A"]
     if imported:
         families["imported"] = [
             {"pattern-either": _IMPORTED},
-            {"pattern-either": [{"pattern": p} for p in imported]},
+            _either(imported),
             {"metavariable-comparison": {"comparison": "str($X) == str($M)"}},
         ]
     if m.class_words:
         words = _words(m.class_words)
         families["classes"] = [
-            {"pattern-either": [{"pattern": "class $N(...): ..."}, {"pattern": "class $N: ..."}]},
-            {"metavariable-regex": {"metavariable": "$N", "regex": words}},
+            _either(["class $N(...): ...", "class $N: ..."]),
+            _named("$N", words),
         ]
         if m.factory_prefixes:
             prefixes = "|".join(m.factory_prefixes)
             families["factories"] = [
                 {"pattern": "def $N(...): ..."},
-                {"metavariable-regex": {"metavariable": "$N", "regex": f"^_*({prefixes})_"}},
-                {"metavariable-regex": {"metavariable": "$N", "regex": words}},
+                _named("$N", f"^_*({prefixes})_"),
+                _named("$N", words),
             ]
     if m.binding_prefixes:
         prefixes = "|".join(m.binding_prefixes)
-        families["bindings"] = [
-            {"pattern": "$N = $V"},
-            {"metavariable-regex": {"metavariable": "$N", "regex": f"(?i)^_*({prefixes})"}},
-        ]
+        families["bindings"] = [{"pattern": "$N = $V"}, _named("$N", f"(?i)^_*({prefixes})")]
     if m.env_flags:
         reads = ['os.environ.get("$K", ...)', 'os.getenv("$K", ...)', 'os.environ["$K"]']
         families["environment"] = [
-            {"pattern-either": [{"pattern": p} for p in (*reads, '"$K" in os.environ')]},
-            {"metavariable-regex": {"metavariable": "$K", "regex": f"^({'|'.join(m.env_flags)})$"}},
+            _either([*reads, '"$K" in os.environ']),
+            _named("$K", f"^({'|'.join(m.env_flags)})$"),
         ]
     if m.test_values:  # `os.environ.get("ENV") == "test"`
         reads = ["os.environ.get(...)", "os.getenv(...)", "os.environ[$K]"]
         families["environment-values"] = [
-            {"pattern-either": [{"pattern": f'{read} == "$V"'} for read in reads]},
-            {
-                "metavariable-regex": {
-                    "metavariable": "$V",
-                    "regex": f"(?i)^({'|'.join(m.test_values)})$",
-                }
-            },
+            _either([f'{read} == "$V"' for read in reads]),
+            _named("$V", f"(?i)^({'|'.join(m.test_values)})$"),
         ]
     if m.sys_modules:
         families["sys-modules"] = [
             {"pattern": '"$K" in sys.modules'},
-            {
-                "metavariable-regex": {
-                    "metavariable": "$K",
-                    "regex": f"^({'|'.join(m.sys_modules)})$",
-                }
-            },
+            _named("$K", f"^({'|'.join(m.sys_modules)})$"),
         ]
     if m.attributes:
         spelled = []
@@ -300,7 +296,7 @@ def _semgrep_python(rule: Any) -> list[dict[str, Any]]:
             if parts and parts[-1] == "config":  # `app.config.TESTING` is `app.config["TESTING"]`
                 spelled.append(f'{".".join(parts)}["{last}"]')
             spelled.append(attribute)
-        families["attributes"] = [{"pattern-either": [{"pattern": p} for p in spelled]}]
+        families["attributes"] = [_either(spelled)]
     rules = []
     for family, body in families.items():
         semgrep_rule: dict[str, Any] = {
@@ -333,7 +329,7 @@ def _semgrep_javascript(rule: Any) -> list[dict[str, Any]]:
             "languages": ["javascript", "typescript"],
             "severity": "ERROR",
             "message": rule.id,
-            "pattern-either": [{"pattern": p} for p in dict.fromkeys(patterns)],
+            **_either(dict.fromkeys(patterns)),
         }
     ]
 

@@ -251,10 +251,11 @@ def _validate_rule_ids(entries: Iterable[str], key: str, plugins: Sequence[str] 
             continue
         if entry.startswith("NM") and any(rule_id.startswith(entry) for rule_id in known):
             continue
-        if plugins and not entry.startswith("NM") and PLUGIN_ID.fullmatch(entry):
+        plugin_like = not entry.startswith("NM") and PLUGIN_ID.fullmatch(entry) is not None
+        if plugins and plugin_like:
             continue
         hint = ""
-        if key in ("select", "--select") and PLUGIN_ID.fullmatch(entry) and entry[:2] != "NM":
+        if key in ("select", "--select") and plugin_like:
             hint = "; plugin rules run when `plugins` names their package, `ignore` turns one off"
         raise ConfigError(f"`{key}`: unknown rule id `{entry}` (see `nomock rules`{hint})")
 

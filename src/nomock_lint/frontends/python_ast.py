@@ -676,14 +676,17 @@ class _Extractor:
                     return
                 self.test_mode(resolved[1], key, whole, _OPERATORS[type(op)])
                 return
-        operators = (_OPERATORS, _MIRRORED)  # read from the subject to the value
-        for subject_node, value_node, spelled in ((left, right, 0), (right, left, 1)):
+        # The operator as read from the subject to the value (mirrored when the value is first).
+        for subject_node, value_node, operators in (
+            (left, right, _OPERATORS),
+            (right, left, _MIRRORED),
+        ):
             value = _str_const(value_node)
             if value is None:
                 continue
             subject = self.env_subject(subject_node) or self.spelled(subject_node)
             if subject is not None:
-                self.test_mode(subject, value, whole, operators[spelled][type(op)])
+                self.test_mode(subject, value, whole, operators[type(op)])
                 return
         for side in (left, right):
             subject = self.env_subject(side) or self.spelled(side)
