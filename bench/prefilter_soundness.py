@@ -43,7 +43,7 @@ def _one(candidate: Candidate) -> tuple[int, int, int, float, list[str]]:
     """(bytes, bytes passed, bytes parsed, prefilter CPU seconds, findings that differ)."""
     config = _CONFIG
     assert config is not None
-    data = candidate.path.read_bytes()
+    data = Path(candidate.path).read_bytes()
     if len(data) > config.max_file_size:
         return 0, 0, 0, 0.0, []
     relpath, language, is_test = candidate.relpath, candidate.language, candidate.is_test

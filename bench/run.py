@@ -361,7 +361,7 @@ class Row:
     note: str = ""
 
     def median(self, attr: str) -> float:
-        return statistics.median(getattr(s, attr) for s in self.samples)
+        return float(statistics.median(getattr(s, attr) for s in self.samples))
 
 
 def _tree_rss(pid: int) -> int:
@@ -465,8 +465,8 @@ def bench_corpus(
     # Runs of a tenth to half a second, where the machine's noise is largest: more rounds.
     quick = max(args.rounds, QUICK_ROUNDS)
     # Every file a cache hit: no worker is started, so no sampling (see measure).
-    warm = [*base, "--cache-dir", str(warm_dir)]
-    rows.append(run_rounds("nomock warm", warm, root, quick, workers=False))
+    warm_command = [*base, "--cache-dir", str(warm_dir)]
+    rows.append(run_rounds("nomock warm", warm_command, root, quick, workers=False))
     rows.append(
         run_rounds("nomock cold --jobs 1", [*base, "--no-cache", "--jobs", "1"], root, args.rounds)
     )
