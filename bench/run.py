@@ -73,6 +73,12 @@ SKIPPED_BY_SOME_TOOL = frozenset(
         ".next", ".nuxt", ".svelte-kit", "coverage", ".nomock_cache", "vendor", "test", "tests",
     }
 )  # fmt: skip
+# What nomock takes for test code in the corpora (their nomock.toml), and Semgrep's rules for
+# production code only leave out: the default test paths with the test folders renamed.
+CORPUS_TEST_PATHS = [
+    "test_*.py", "*_test.py", "conftest.py", "tests_/", "test_/",
+    "__tests__/", "__mocks__/", "*.test.*", "*.spec.*", "e2e/",
+]  # fmt: skip
 MAX_FILE_SIZE = 4 * 1024 * 1024
 # Rounds of the short rows (warm, Ruff, one file, --version) at least.
 QUICK_ROUNDS = 9
@@ -146,10 +152,7 @@ def build_corpus(name: str, archives: Sequence[Path], suffixes: tuple[str, ...])
                 assert source is not None
                 target.write_bytes(source.read())
     # The renamed test folders are still test folders for nomock.
-    (root / "nomock.toml").write_text(
-        'test-paths = ["test_*.py", "*_test.py", "conftest.py", "tests_/", "test_/", '
-        '"__tests__/", "__mocks__/", "*.test.*", "*.spec.*", "e2e/"]\n'
-    )
+    (root / "nomock.toml").write_text(f"test-paths = {json.dumps(CORPUS_TEST_PATHS)}\n")
     (root / ".semgrepignore").write_text("# empty: scan everything, as the other tools do\n")
     stamp.write_text("")
     return root
@@ -194,9 +197,6 @@ def _words(words: Sequence[str]) -> str:
     return rf".*(?:(?:^|[^A-Za-z])(?:{low})|(?:{cap})|(?:^|[^A-Z])(?:{up}))(?:[^a-z]|$)"
 
 
-# Production-only rules leave out what nomock takes for test code (config.DEFAULT_TEST_PATHS;
-# the corpus renames `tests/` to `tests_/`, see build_corpus).
-_TEST_PATHS = ["test_*.py", "*_test.py", "conftest.py", "tests/", "test/", "tests_/", "test_/"]
 # An imported name (`import m`, `import a.b as m`, `from p import m`, `from p import n as m`)
 # whose attribute or first argument is used: `$X` compared with the name the import binds.
 _IMPORTED = [
@@ -307,7 +307,7 @@ def _semgrep_python(rule: Any) -> list[dict[str, Any]]:
             "patterns": body,
         }
         if rule.scope == "production":
-            semgrep_rule["paths"] = {"exclude": _TEST_PATHS}
+            semgrep_rule["paths"] = {"exclude": CORPUS_TEST_PATHS}
         rules.append(semgrep_rule)
     return rules
 

@@ -197,6 +197,14 @@ class Config:
                 ids.update(r for r in self.rule_ids if _chosen(r, entries))
         return frozenset(ids)
 
+    def rule_id_entries(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The keys that turn rules off or rank them, each with its rule ids (plugin rule ids
+        may be among them: see `_validate_rule_ids`)."""
+        entries = [("ignore", self.ignore)]
+        entries += [(f"per-path-ignores.{glob}", ids) for glob, ids in self.per_path_ignores]
+        entries += [(f"severity.{rule_id}", (rule_id,)) for rule_id, _ in self.severity]
+        return entries
+
     def plugin_rule_on(self, rule_id: str, relpath: str) -> bool:
         """Whether a plugin rule runs on this file: `ignore` and `per-path-ignores` turn plugin
         rules off as they do catalog rules (an id, a prefix such as `ACME`, or `ALL`); they are
@@ -228,8 +236,8 @@ class Config:
             return self
         for key in ("select", "ignore"):
             if key in changes:
-                plugins = self.plugins if key == "ignore" else ()
-                _validate_rule_ids(changes[key], f"--{key}", plugins)
+                plugin_ids = key == "ignore" and bool(self.plugins)
+                _validate_rule_ids(changes[key], f"--{key}", plugin_ids)
         if "select" in changes:
             changes.setdefault("ignore", ())
         elif "ignore" in changes:
@@ -241,8 +249,8 @@ class Config:
 PLUGIN_ID = re.compile(r"[A-Z]+[0-9]*")
 
 
-def _validate_rule_ids(entries: Iterable[str], key: str, plugins: Sequence[str] = ()) -> None:
-    """Every entry names a catalog rule (an id, a prefix or `ALL`); with `plugins`, an entry
+def _validate_rule_ids(entries: Iterable[str], key: str, plugin_ids: bool = False) -> None:
+    """Every entry names a catalog rule (an id, a prefix or `ALL`); with `plugin_ids`, an entry
     that is not `NM...` may name a plugin rule instead, which is checked once the plugins are
     loaded (plugins.check_rule_ids)."""
     known = [r.id for r in load_catalog().rules]
@@ -252,7 +260,7 @@ def _validate_rule_ids(entries: Iterable[str], key: str, plugins: Sequence[str] 
         if entry.startswith("NM") and any(rule_id.startswith(entry) for rule_id in known):
             continue
         plugin_like = not entry.startswith("NM") and PLUGIN_ID.fullmatch(entry) is not None
-        if plugins and plugin_like:
+        if plugin_ids and plugin_like:
             continue
         hint = ""
         if key in ("select", "--select") and plugin_like:
@@ -319,12 +327,8 @@ def parse_table(table: dict[str, Any], root: Path, source: Path | None) -> Confi
     config = Config(root=root, source=source, **values)
     try:
         _validate_rule_ids(config.select, "select")
-        plugins = config.plugins
-        _validate_rule_ids(config.ignore, "ignore", plugins)
-        for glob, ids in config.per_path_ignores:
-            _validate_rule_ids(ids, f"per-path-ignores.{glob}", plugins)
-        for rule_id, _level in config.severity:
-            _validate_rule_ids([rule_id], f"severity.{rule_id}", plugins)
+        for key, ids in config.rule_id_entries():
+            _validate_rule_ids(ids, key, bool(config.plugins))
         for key, globs in (
             ("exclude", config.exclude),
             ("extend-exclude", config.extend_exclude),

@@ -121,15 +121,13 @@ def check(text: str, relpath: str, is_test: bool, config: Config) -> list[Findin
 def check_rule_ids(config: Config) -> None:
     """Every entry of `ignore`, `per-path-ignores` and `severity` that names no catalog rule
     names a rule of the loaded plugins (config.py let it through for this)."""
-    ids = [rule.id for rule in load(config.plugins)]
-    entries = [("ignore", e) for e in config.ignore]
-    entries += [(f"per-path-ignores.{glob}", e) for glob, es in config.per_path_ignores for e in es]
-    entries += [(f"severity.{e}", e) for e, _ in config.severity]
-    for key, entry in entries:
-        if entry == "ALL" or entry.startswith("NM"):
-            continue  # checked against the catalog when the configuration was read
-        if not any(rule_id.startswith(entry) for rule_id in ids):
-            raise ConfigError(f"`{key}`: unknown rule id `{entry}` (no catalog or plugin rule)")
+    known = [rule.id for rule in load(config.plugins)]
+    for key, ids in config.rule_id_entries():
+        for entry in ids:
+            if entry == "ALL" or entry.startswith("NM"):
+                continue  # checked against the catalog when the configuration was read
+            if not any(rule_id.startswith(entry) for rule_id in known):
+                raise ConfigError(f"`{key}`: unknown rule id `{entry}` (no catalog or plugin rule)")
 
 
 @functools.cache
