@@ -18,11 +18,11 @@ for the warm run, the one-file check and --version, which start no workers and a
 sampled).
 Ruff runs with a banned-api list of the catalog's Python modules (TID251), the most that Ruff
 can express; Semgrep offline with rules generated from the catalog, both with their caches off.
-For Python the Semgrep rules cover what nomock matches (imports, calls, uses of an imported
-fake, fixtures, assignments to an imported name's attributes, mock-like names, test-mode
-checks): on the Django corpus they find within a few percent of nomock's count per rule (see
-RESULTS.md); for TS/JS, imports and calls only. Timings come from here, never from the test
-suite.
+The Semgrep rules cover what nomock matches, in both languages (imports, calls, uses of an
+imported fake, fixtures, mock methods, assignments to an imported name's attributes or to
+globals, mock-like names, test-mode checks): on the Django corpus they find within a few
+percent of nomock's count per rule (see RESULTS.md). Timings come from here, never from the
+test suite.
 """
 
 from __future__ import annotations
@@ -312,26 +312,130 @@ def _semgrep_python(rule: Any) -> list[dict[str, Any]]:
     return rules
 
 
+def _js_uses(module: str, uses: Sequence[str]) -> list[dict[str, Any]]:
+    """`uses` (patterns of `$M`) where `$M` is what an import binds: the module (`nock`), or for
+    `module.name` (`vitest.vi`, `jest-mock-extended.mock`) that name, in each import form that
+    nomock's JS front-end resolves."""
+    root, _, name = module.partition(".")  # (the catalog's package names hold no dot)
+    forms: list[list[dict[str, Any]]]
+    if name:
+        exact = [_named("$M", f"^{name}$")]
+        forms = [
+            [{"pattern-inside": f'import {{ {name} as $M }} from "{root}";\n...\n'}],
+            [{"pattern-inside": f'import {{ $M }} from "{root}";\n...\n'}, *exact],
+            [{"pattern-inside": f'const {{ {name}: $M }} = require("{root}");\n...\n'}],
+            [{"pattern-inside": f'const {{ $M }} = require("{root}");\n...\n'}, *exact],
+        ]
+        namespace = {"pattern-inside": f'import * as $NS from "{root}";\n...\n'}
+        through = _either(u.replace("$M", f"$NS.{name}") for u in uses)
+        blocks = [{"patterns": [namespace, through]}]
+    else:
+        spelled = [
+            f'import $M from "{root}"',
+            f'import * as $M from "{root}"',
+            f'import {{ $M }} from "{root}"',
+            f'import {{ $N as $M }} from "{root}"',
+            f'$M = require("{root}")',
+        ]
+        forms = [[{"pattern-inside": f"{form};\n...\n"}] for form in spelled]
+        blocks = []
+    return [{"patterns": [*form, _either(uses)]} for form in forms] + blocks
+
+
 def _semgrep_javascript(rule: Any) -> list[dict[str, Any]]:
-    """Imports and calls only (the TS/JS comparison is kept as it was measured)."""
+    """The Semgrep rules a team would write for one catalog rule's TS/JS matchers, in the same
+    families as for Python (imports, calls, uses of an imported fake, mock methods, assignments
+    to globals, names, test-mode checks)."""
     m = rule.languages.get("javascript")
-    if m is None:
+    if m is None or m.is_empty():
         return []
-    patterns = []
+    families: dict[str, list[dict[str, Any]]] = {}
+    imports = []
     for module in m.modules:
-        patterns += [f'import "{module}"', f'require("{module}")']
-    patterns += [c.replace(".*", ".$F") + "(...)" for c in m.calls if _ident_path(c)]
-    if not patterns:
-        return []
-    return [
-        {
-            "id": f"{rule.id.lower()}-javascript",
+        root, _, name = module.partition(".")
+        if name:
+            imports += [
+                f'import {{ {name} }} from "{root}"',
+                f'import {{ {name} as $A }} from "{root}"',
+            ]
+        else:
+            imports += [f'import "{module}"', f'require("{module}")']
+    patterns = [c.replace(".*", ".$F") + "(...)" for c in m.calls if _ident_path(c)]
+    patterns += [f"$O.{method}(...)" for method in m.method_calls]
+    if imports or patterns:
+        families["uses"] = [_either(dict.fromkeys(imports + patterns))]
+    # Calls of what a package exports (`import { mock } from 'jest-mock-extended'`; `mock()`).
+    exported = [c for c in m.calls if not _ident_path(c)]
+    if exported:
+        calls = [form for call in exported for form in _js_uses(call, ["$M(...)"])]
+        families["imported-calls"] = [{"pattern-either": calls}]
+    if m.flag_uses and m.modules:
+        uses = ["$M(...)", "$M.$F(...)", "new $M(...)"]
+        families["imported-uses"] = [
+            {"pattern-either": [form for module in m.modules for form in _js_uses(module, uses)]}
+        ]
+    if m.assign_roots:
+        targets = ["$R.$X = $V", "$R.$X.$Y = $V", "$R[$K] = $V", "$R.$X += $V"]
+        families["assignments"] = [
+            _either(targets),
+            _named("$R", f"^({'|'.join(m.assign_roots)})$"),
+        ]
+    if m.class_words:
+        words = _words(m.class_words)
+        families["classes"] = [{"pattern": "class $N { ... }"}, _named("$N", words)]
+        if m.factory_prefixes:
+            prefixes = "|".join(m.factory_prefixes)
+            functions = [
+                "function $N(...) { ... }",
+                "$N = (...) => $B",
+                "$N = function (...) { ... }",
+                "$N(...) { ... }",  # a method
+            ]
+            families["factories"] = [
+                _either(functions),
+                _named("$N", f"^_*({prefixes})[A-Z_]"),
+                _named("$N", words),
+            ]
+    if m.implements_partial:
+        families["partial"] = [{"pattern": "class $N implements Partial<$T> { ... }"}]  # tests
+    if m.binding_prefixes:
+        prefixes = "|".join(m.binding_prefixes)
+        families["bindings"] = [
+            _either(["const $N = $V;", "let $N = $V;", "var $N = $V;"]),
+            _named("$N", f"(?i)^_*({prefixes})"),
+        ]
+    if m.env_flags:
+        reads = ["process.env.$K", 'process.env["$K"]', "import.meta.env.$K"]
+        families["environment"] = [
+            _either(reads),
+            _named("$K", f"^({'|'.join(m.env_flags)})$"),
+        ]
+    if m.test_values:  # `process.env.NODE_ENV === 'test'`
+        reads = ["process.env.$K", "process.env[$K]", "import.meta.env.$K"]
+        operators = ["===", "==", "!==", "!="]
+        compared = [f'{read} {op} "$V"' for read in reads for op in operators]
+        compared += [f'"$V" {op} {read}' for read in reads for op in operators]
+        families["environment-values"] = [
+            _either(compared),
+            _named("$V", f"(?i)^({'|'.join(m.test_values)})$"),
+        ]
+    if m.attributes:
+        families["attributes"] = [_either(m.attributes)]
+    rules = []
+    for family, body in families.items():
+        semgrep_rule: dict[str, Any] = {
+            "id": f"{rule.id.lower()}-javascript-{family}",
             "languages": ["javascript", "typescript"],
             "severity": "ERROR",
             "message": rule.id,
-            **_either(dict.fromkeys(patterns)),
+            "patterns": body,
         }
-    ]
+        if rule.scope == "production":
+            semgrep_rule["paths"] = {"exclude": CORPUS_TEST_PATHS}
+        elif family == "partial":  # nomock reads `implements Partial<X>` in test files only
+            semgrep_rule["paths"] = {"include": CORPUS_TEST_PATHS}
+        rules.append(semgrep_rule)
+    return rules
 
 
 def semgrep_config(directory: Path) -> Path:

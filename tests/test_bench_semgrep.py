@@ -12,7 +12,7 @@ from nomock_lint.catalog import load_catalog
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "run.py"
 
 
-def test_every_python_rule_of_the_catalog_has_semgrep_rules(tmp_path: Path) -> None:
+def test_every_rule_of_the_catalog_has_semgrep_rules_in_each_language(tmp_path: Path) -> None:
     path = list(sys.path)
     try:
         bench = runpy.run_path(str(BENCH), run_name="nomock_bench_run")
@@ -22,13 +22,18 @@ def test_every_python_rule_of_the_catalog_has_semgrep_rules(tmp_path: Path) -> N
     ids = [rule["id"] for rule in config["rules"]]
     assert len(ids) == len(set(ids))
     for rule in load_catalog().rules:
-        python = rule.languages.get("python")
-        if python is None or python.is_empty() or rule.id in ("NM901", "NM902", "NM903"):
-            continue
-        assert any(i.startswith(f"{rule.id.lower()}-python-") for i in ids), rule.id
-    # A production-only rule leaves test files out, as nomock does.
+        for language, matchers in rule.languages.items():
+            if matchers.is_empty() or rule.id in ("NM901", "NM902", "NM903"):
+                continue
+            prefix = f"{rule.id.lower()}-{language}-"
+            assert any(i.startswith(prefix) for i in ids), (rule.id, language)
+    # A production-only rule leaves test files out, as nomock does (and the test-only reading of
+    # `implements Partial<X>` leaves production files out).
     production = {r.id.lower() for r in load_catalog().rules if r.scope == "production"}
     for entry in config["rules"]:
-        python_only = entry["languages"] == ["python"]
         rule_id = entry["id"].split("-", 1)[0]
-        assert ("paths" in entry) == (python_only and rule_id in production), entry["id"]
+        if entry["id"].endswith("-partial"):
+            assert entry["paths"] == {"include": bench["CORPUS_TEST_PATHS"]}
+        else:
+            expected = {"exclude": bench["CORPUS_TEST_PATHS"]} if rule_id in production else None
+            assert entry.get("paths") == expected, entry["id"]
