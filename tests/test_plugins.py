@@ -23,6 +23,11 @@ pathlib.Path(os.environ["ACME_IMPORTED"]).write_text("imported")
 
 
 class NoSleep(PluginRule):
+    '''A test sleeps for a fixed time.
+
+    Wait for the event itself (a port that accepts connections, a row that appears) instead.
+    '''
+
     id = "ACME100"
     name = "sleep-in-test"
     message = "`{name}` waits for a fixed time instead of for the real event"
@@ -90,7 +95,7 @@ def _install(site: Path) -> None:
 
 
 def _run(
-    project: Path, plugins: str | None, *args: str, extra: str = ""
+    project: Path, plugins: str | None, *args: str, extra: str = "", command: str = "check"
 ) -> subprocess.CompletedProcess[str]:
     table = "[tool.nomock]\n" + (f"plugins = {plugins}\n" if plugins is not None else "") + extra
     (project / "pyproject.toml").write_text(table)
@@ -101,7 +106,7 @@ def _run(
         "NO_COLOR": "1",
     }
     return subprocess.run(
-        [sys.executable, "-m", "nomock_lint", "check", *args],
+        [sys.executable, "-m", "nomock_lint", command, *args],
         cwd=project,
         capture_output=True,
         text=True,
@@ -205,3 +210,43 @@ def test_a_plugin_id_that_no_loaded_rule_has_is_a_configuration_error(acme: Path
     assert _run(acme, None, ".", extra='ignore = ["ACME100"]\n').returncode == 2
     selected = _run(acme, '["acme"]', ".", extra='select = ["ACME100"]\n')
     assert selected.returncode == 2 and "plugins" in selected.stderr
+
+
+def test_rules_explain_and_sarif_describe_the_configured_plugin_rules(acme: Path) -> None:
+    listed = _run(acme, '["acme"]', command="rules")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[-2].startswith("ACME100  sleep-in-test") and "A test sleeps" in lines[-2]
+    assert lines[-2].endswith("(test code only)  (plugin acme)")
+    assert lines[-1].startswith("ACME200  print-call") and "print-call" in lines[-1]  # no docstring
+    rules = json.loads(_run(acme, '["acme"]', "--format", "json", command="rules").stdout)
+    assert rules[-2] == {
+        "id": "ACME100",
+        "name": "sleep-in-test",
+        "severity": "error",
+        "scope": "test",
+        "summary": "A test sleeps for a fixed time.",
+        "plugin": "acme",
+    }
+    assert "plugin" not in rules[0]
+    assert "ACME" not in _run(acme, None, command="rules").stdout
+
+    explained = _run(acme, '["acme"]', "ACME100", command="explain")
+    assert explained.returncode == 0, explained.stderr
+    assert "Wait for the event itself" in explained.stdout and "`acme`" in explained.stdout
+    assert _run(acme, None, "ACME100", command="explain").returncode == 2
+
+    from tests.test_sarif import assert_schema_valid
+
+    sarif = _run(acme, '["acme"]', "--format", "sarif", ".")
+    log = json.loads(sarif.stdout)
+    assert_schema_valid(log)
+    run = log["runs"][0]
+    ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert ids[-2:] == ["ACME100", "ACME200"] and ids[0] == "NM101"
+    described = run["tool"]["driver"]["rules"][-2]
+    assert described["shortDescription"]["text"] == "A test sleeps for a fixed time."
+    assert described["defaultConfiguration"]["level"] == "error"
+    for result in run["results"]:
+        assert ids[result["ruleIndex"]] == result["ruleId"]
+    assert {r["ruleId"] for r in run["results"]} == {"ACME100", "ACME200"}

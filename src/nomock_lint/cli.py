@@ -15,6 +15,8 @@ from nomock_lint import __version__
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from nomock_lint.model import PluginRuleInfo
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -163,12 +165,13 @@ def check(
     if render is None:
         raise click.UsageError(f"--format {output_format} is not available in this version")
     color = output is None and output_format == "text" and sys.stdout.isatty()
-    text = render(
-        report,
-        RenderOptions(
-            color=color, quiet=quiet, statistics=statistics, sarif_category=sarif_category
-        ),
-    )
+    plugin_rules: tuple[PluginRuleInfo, ...] = ()
+    if output_format == "sarif" and config.plugins:
+        from nomock_lint import plugins
+
+        plugin_rules = plugins.describe(config)
+    options = RenderOptions(color, quiet, statistics, sarif_category, plugin_rules)
+    text = render(report, options)
     if output is not None:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)  # `--output reports/x.sarif`, as Ruff
@@ -253,45 +256,68 @@ def baseline_command(
     click.echo(f"Wrote {n} finding{'s' if n != 1 else ''} to {output}.")
 
 
+def _plugin_rules(config_file: Path | None) -> tuple[PluginRuleInfo, ...]:
+    """The rules of the plugins that the configuration here (or `--config`) names."""
+    from nomock_lint.config import load_config
+
+    config = load_config(Path("."), config_file)
+    if not config.plugins:
+        return ()
+    from nomock_lint import plugins
+
+    return plugins.describe(config)
+
+
+_SCOPES = {"production": "  (production code only)", "test": "  (test code only)"}
+
+
 @cli.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-def rules_command(output_format: str) -> None:
-    """List every rule: id, name, default severity, summary."""
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read this file for `plugins` instead of the one found from here.")  # fmt: skip
+def rules_command(output_format: str, config_file: Path | None) -> None:
+    """List every rule: id, name, default severity, summary (and the configured plugins')."""
     import json
 
     from nomock_lint.catalog import load_catalog
 
-    catalog = load_catalog()
+    rows = [(r.id, r.name, r.severity, r.scope, r.summary, "") for r in load_catalog().rules]
+    rows += [
+        (r.id, r.name, r.severity, r.scope, r.summary, r.plugin) for r in _plugin_rules(config_file)
+    ]
     if output_format == "json":
+        keys = ("id", "name", "severity", "scope", "summary")
         data = [
-            {
-                "id": r.id,
-                "name": r.name,
-                "severity": r.severity,
-                "scope": r.scope,
-                "summary": r.summary,
-            }
-            for r in catalog.rules
+            {**dict(zip(keys, row[:5], strict=True)), **({"plugin": row[5]} if row[5] else {})}
+            for row in rows
         ]
         click.echo(json.dumps(data, indent=2))
         return
-    for r in catalog.rules:
-        scope = "  (production code only)" if r.scope == "production" else ""
-        click.echo(f"{r.id}  {r.name:<24} {r.severity:<8} {r.summary}{scope}")
+    for rule_id, name, severity, scope, summary, plugin in rows:
+        origin = f"  (plugin {plugin})" if plugin else ""
+        click.echo(f"{rule_id}  {name:<24} {severity:<8} {summary}{_SCOPES.get(scope, '')}{origin}")
 
 
 @cli.command()
 @click.argument("rule_id")
-def explain(rule_id: str) -> None:
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read this file for `plugins` instead of the one found from here.")  # fmt: skip
+def explain(rule_id: str, config_file: Path | None) -> None:
     """Print a rule's documentation: what, why, example, what to use instead."""
     from nomock_lint.catalog import load_catalog
 
     catalog = load_catalog()
     key = rule_id.upper()
     rule = catalog.by_id.get(key) or next((r for r in catalog.rules if r.name == rule_id), None)
-    if rule is None:
-        raise click.UsageError(f"unknown rule `{rule_id}` (see `nomock rules`)")
-    click.echo(rule.doc_markdown().rstrip())
+    if rule is not None:
+        click.echo(rule.doc_markdown().rstrip())
+        return
+    if not key.startswith("NM"):
+        for plugin_rule in _plugin_rules(config_file):
+            if rule_id in (plugin_rule.id, plugin_rule.name) or key == plugin_rule.id:
+                click.echo(plugin_rule.doc_markdown().rstrip())
+                return
+    raise click.UsageError(f"unknown rule `{rule_id}` (see `nomock rules`)")
 
 
 @cli.command()

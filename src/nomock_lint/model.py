@@ -37,6 +37,25 @@ SORT_KEY: Callable[[Finding], tuple[str, Span, str]] = operator.itemgetter(
 )
 
 
+class PluginRuleInfo(NamedTuple):
+    """What the outputs say about a plugin rule (see plugins.describe): no libcst needed."""
+
+    id: str
+    name: str
+    severity: str  # the rule's default, as for catalog rules (a result has its own level)
+    scope: str  # "all", "test" or "production"
+    summary: str  # the first line of the rule class's docstring, else its name
+    description: str  # the whole docstring, else the summary
+    plugin: str  # the entry point's name, as `plugins` lists it
+
+    def doc_markdown(self) -> str:
+        scope = "" if self.scope == "all" else f" ({self.scope} files only)"
+        return (
+            f"## {self.id} {self.name}\n\n{self.description}\n\n"
+            f"Plugin rule from `{self.plugin}`; default severity {self.severity}{scope}.\n"
+        )
+
+
 class FileStatus(enum.StrEnum):
     CHECKED = "checked"
     SKIPPED = "skipped"

@@ -21,6 +21,7 @@ Plugin findings go through the same inline suppressions, allowlist and report as
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from nomock_lint.catalog import load_catalog
 from nomock_lint.config import Config, ConfigError
 from nomock_lint.engine import under
 from nomock_lint.facts import ParseError, Span
-from nomock_lint.model import Finding
+from nomock_lint.model import Finding, PluginRuleInfo
 
 GROUP = "nomock_lint.rules"
 _RULE_ID = re.compile(r"[A-Z]+[0-9]+")
@@ -51,7 +52,9 @@ class PluginRule(cst.BatchableCSTVisitor):
     """Base class of a plugin rule: define `visit_<Node>` methods and call `report`.
 
     `id` must not start with `NM` (the built-in catalog's prefix); `message` may use `{name}`.
-    `scope` limits the rule to "test" or "production" files ("all" by default). A rule that needs
+    `scope` limits the rule to "test" or "production" files ("all" by default). The class's
+    docstring describes the rule in `nomock rules`, `nomock explain` and SARIF's rule list (its
+    first paragraph is the summary). A rule that needs
     libcst metadata (say `QualifiedNameProvider`) lists it in `METADATA_DEPENDENCIES` and reads
     it with `self.get_metadata`; positions of reported nodes are resolved for it.
     """
@@ -116,6 +119,21 @@ def check(text: str, relpath: str, is_test: bool, config: Config) -> list[Findin
             severity = config.severity_of(v.id, v.severity)
             findings.append(Finding(v.id, v.name, relpath, span, text, severity, name))
     return findings
+
+
+def describe(config: Config) -> tuple[PluginRuleInfo, ...]:
+    """The rules of the configured plugins, for `nomock rules`, `explain` and SARIF's rules."""
+    described = []
+    for plugin in config.plugins:
+        for rule in load((plugin,)):
+            doc = inspect.cleandoc(rule.__doc__) if rule.__doc__ else ""  # (not inherited)
+            summary = doc.split("\n\n", 1)[0].replace("\n", " ") if doc else rule.name
+            described.append(
+                PluginRuleInfo(
+                    rule.id, rule.name, rule.severity, rule.scope, summary, doc or summary, plugin
+                )
+            )
+    return tuple(described)
 
 
 def check_rule_ids(config: Config) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from nomock_lint.model import Report
+from nomock_lint.model import PluginRuleInfo, Report
 
 
 class RenderOptions(NamedTuple):
@@ -13,6 +13,7 @@ class RenderOptions(NamedTuple):
     quiet: bool = False
     statistics: bool = False
     sarif_category: str = "nomock/"
+    plugin_rules: tuple[PluginRuleInfo, ...] = ()  # described in SARIF after the catalog
 
 
 Renderer = Callable[[Report, RenderOptions], str]

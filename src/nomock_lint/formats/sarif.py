@@ -1,7 +1,8 @@
 """`--format sarif`: SARIF 2.1.0 that GitHub code scanning ingests without a warning.
 
 Choices (see README "SARIF output"):
-- `tool.driver.rules` is the whole catalog, in catalog order, so `ruleIndex` is stable.
+- `tool.driver.rules` is the whole catalog, in catalog order, so `ruleIndex` is stable; the
+  configured plugins' rules follow it (their class docstrings describe them).
 - Locations are repo-relative, percent-encoded URIs under `%SRCROOT%` (the project root,
   declared in `originalUriBaseIds`).
 - Columns are UTF-16 code units (`columnKind` says so): SARIF's default and what GitHub assumes.
@@ -25,7 +26,7 @@ from nomock_lint.catalog import Rule, load_catalog
 from nomock_lint.fingerprint import with_occurrences
 from nomock_lint.formats import RenderOptions
 from nomock_lint.formats.columns import Utf16Columns
-from nomock_lint.model import FileOutcome, FileStatus, Finding, Report
+from nomock_lint.model import FileOutcome, FileStatus, Finding, PluginRuleInfo, Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/nomock/nomock"
@@ -85,6 +86,21 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
             "precision": "very-high",
             "problem.severity": _PROBLEM_SEVERITY[rule.severity],
         },
+    }
+
+
+def plugin_rule_descriptor(rule: PluginRuleInfo) -> dict[str, Any]:
+    tags = ["testing", "maintainability", "nomock", "plugin"]
+    if rule.scope == "production":
+        tags.append("production-code")
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": _text(_sentence(rule.summary))},
+        "fullDescription": {"text": _text(_sentence(rule.description))},
+        "help": {"text": rule.description, "markdown": rule.doc_markdown()},
+        "defaultConfiguration": {"level": rule.severity},
+        "properties": {"tags": tags, "problem.severity": _PROBLEM_SEVERITY[rule.severity]},
     }
 
 
@@ -156,7 +172,9 @@ def _root_uri(root: str) -> str:
 def document(report: Report, options: RenderOptions) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict (one run)."""
     rules = load_catalog().rules
-    index = {rule.id: i for i, rule in enumerate(rules)}
+    descriptors = [rule_descriptor(rule) for rule in rules]
+    descriptors += [plugin_rule_descriptor(rule) for rule in options.plugin_rules]
+    index = {descriptor["id"]: i for i, descriptor in enumerate(descriptors)}
     columns = Utf16Columns(report.root)
     invocation: dict[str, Any] = {"executionSuccessful": True}
     notes = notifications(report)
@@ -169,7 +187,7 @@ def document(report: Report, options: RenderOptions) -> dict[str, Any]:
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
-                "rules": [rule_descriptor(rule) for rule in rules],
+                "rules": descriptors,
             }
         },
         "automationDetails": {"id": category_id(options.sarif_category)},
