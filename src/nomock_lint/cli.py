@@ -314,7 +314,7 @@ def explain(rule_id: str, config_file: Path | None) -> None:
         return
     if not key.startswith("NM"):
         for plugin_rule in _plugin_rules(config_file):
-            if rule_id in (plugin_rule.id, plugin_rule.name) or key == plugin_rule.id:
+            if key == plugin_rule.id or rule_id == plugin_rule.name:
                 click.echo(plugin_rule.doc_markdown().rstrip())
                 return
     raise click.UsageError(f"unknown rule `{rule_id}` (see `nomock rules`)")

@@ -123,6 +123,7 @@ def check(text: str, relpath: str, is_test: bool, config: Config) -> list[Findin
 
 def describe(config: Config) -> tuple[PluginRuleInfo, ...]:
     """The rules of the configured plugins, for `nomock rules`, `explain` and SARIF's rules."""
+    load(config.plugins)  # all of them at once first: ids that clash are an error here too
     described = []
     for plugin in config.plugins:
         for rule in load((plugin,)):

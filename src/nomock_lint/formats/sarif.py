@@ -66,42 +66,41 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _descriptor(
+    rule: Rule | PluginRuleInfo, full: str, help_text: str, help_uri: str | None, tag: str
+) -> dict[str, Any]:
+    """A reportingDescriptor: catalog and plugin rules differ in their texts and one tag."""
+    tags = ["testing", "maintainability", "nomock", *([tag] if tag else [])]
+    if rule.scope == "production":
+        tags.append("production-code")
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": _text(_sentence(rule.summary))},
+        "fullDescription": {"text": _text(_sentence(full))},
+        "help": {"text": help_text, "markdown": rule.doc_markdown()},
+    }
+    if help_uri:
+        descriptor["helpUri"] = help_uri
+    descriptor["defaultConfiguration"] = {"level": rule.severity}
+    descriptor["properties"] = {
+        "tags": tags,
+        **({"precision": "very-high"} if not tag else {}),
+        "problem.severity": _PROBLEM_SEVERITY[rule.severity],
+    }
+    return descriptor
+
+
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
     help_text = f"{_sentence(rule.summary)}\n\n{rule.what}\n\n{rule.why}"
     if rule.use_instead:
         help_text += f"\n\nUse instead:\n{rule.use_instead}"
-    tags = ["testing", "maintainability", "nomock"]
-    if rule.scope == "production":
-        tags.append("production-code")
-    return {
-        "id": rule.id,
-        "name": rule.name,
-        "shortDescription": {"text": _text(_sentence(rule.summary))},
-        "fullDescription": {"text": _text(_sentence(rule.what))},
-        "help": {"text": help_text, "markdown": rule.doc_markdown()},
-        "helpUri": rule.help_uri,
-        "defaultConfiguration": {"level": rule.severity},
-        "properties": {
-            "tags": tags,
-            "precision": "very-high",
-            "problem.severity": _PROBLEM_SEVERITY[rule.severity],
-        },
-    }
+    return _descriptor(rule, rule.what, help_text, rule.help_uri, "")
 
 
 def plugin_rule_descriptor(rule: PluginRuleInfo) -> dict[str, Any]:
-    tags = ["testing", "maintainability", "nomock", "plugin"]
-    if rule.scope == "production":
-        tags.append("production-code")
-    return {
-        "id": rule.id,
-        "name": rule.name,
-        "shortDescription": {"text": _text(_sentence(rule.summary))},
-        "fullDescription": {"text": _text(_sentence(rule.description))},
-        "help": {"text": rule.description, "markdown": rule.doc_markdown()},
-        "defaultConfiguration": {"level": rule.severity},
-        "properties": {"tags": tags, "problem.severity": _PROBLEM_SEVERITY[rule.severity]},
-    }
+    # No precision claimed for rules that nomock did not write.
+    return _descriptor(rule, rule.description, rule.description, None, "plugin")
 
 
 def _location(finding: Finding, columns: Utf16Columns) -> dict[str, Any]:
