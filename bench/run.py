@@ -297,17 +297,28 @@ def _semgrep_python(rule: Any) -> list[dict[str, Any]]:
                 spelled.append(f'{".".join(parts)}["{last}"]')
             spelled.append(attribute)
         families["attributes"] = [_either(spelled)]
+    return _semgrep_rules(rule, "python", ["python"], families)
+
+
+def _semgrep_rules(
+    rule: Any, language: str, languages: list[str], families: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """One Semgrep rule per family of a catalog rule's patterns. A production-only rule leaves
+    the corpora's test paths out, as nomock does; `implements Partial<X>` is read in test
+    files only."""
     rules = []
     for family, body in families.items():
         semgrep_rule: dict[str, Any] = {
-            "id": f"{rule.id.lower()}-python-{family}",
-            "languages": ["python"],
+            "id": f"{rule.id.lower()}-{language}-{family}",
+            "languages": languages,
             "severity": "ERROR",
             "message": rule.id,
             "patterns": body,
         }
         if rule.scope == "production":
             semgrep_rule["paths"] = {"exclude": CORPUS_TEST_PATHS}
+        elif family == "partial":
+            semgrep_rule["paths"] = {"include": CORPUS_TEST_PATHS}
         rules.append(semgrep_rule)
     return rules
 
@@ -397,7 +408,7 @@ def _semgrep_javascript(rule: Any) -> list[dict[str, Any]]:
                 _named("$N", words),
             ]
     if m.implements_partial:
-        families["partial"] = [{"pattern": "class $N implements Partial<$T> { ... }"}]  # tests
+        families["partial"] = [{"pattern": "class $N implements Partial<$T> { ... }"}]
     if m.binding_prefixes:
         prefixes = "|".join(m.binding_prefixes)
         families["bindings"] = [
@@ -421,21 +432,7 @@ def _semgrep_javascript(rule: Any) -> list[dict[str, Any]]:
         ]
     if m.attributes:
         families["attributes"] = [_either(m.attributes)]
-    rules = []
-    for family, body in families.items():
-        semgrep_rule: dict[str, Any] = {
-            "id": f"{rule.id.lower()}-javascript-{family}",
-            "languages": ["javascript", "typescript"],
-            "severity": "ERROR",
-            "message": rule.id,
-            "patterns": body,
-        }
-        if rule.scope == "production":
-            semgrep_rule["paths"] = {"exclude": CORPUS_TEST_PATHS}
-        elif family == "partial":  # nomock reads `implements Partial<X>` in test files only
-            semgrep_rule["paths"] = {"include": CORPUS_TEST_PATHS}
-        rules.append(semgrep_rule)
-    return rules
+    return _semgrep_rules(rule, "javascript", ["javascript", "typescript"], families)
 
 
 def semgrep_config(directory: Path) -> Path:
