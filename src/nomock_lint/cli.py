@@ -281,21 +281,23 @@ def rules_command(output_format: str, config_file: Path | None) -> None:
 
     from nomock_lint.catalog import load_catalog
 
-    rows = [(r.id, r.name, r.severity, r.scope, r.summary, "") for r in load_catalog().rules]
+    rows: list[dict[str, str]] = [
+        {"id": r.id, "name": r.name, "severity": r.severity, "scope": r.scope, "summary": r.summary}
+        for r in load_catalog().rules
+    ]
     rows += [
-        (r.id, r.name, r.severity, r.scope, r.summary, r.plugin) for r in _plugin_rules(config_file)
+        {**{key: getattr(r, key) for key in rows[0]}, "plugin": r.plugin}
+        for r in _plugin_rules(config_file)
     ]
     if output_format == "json":
-        keys = ("id", "name", "severity", "scope", "summary")
-        data = [
-            {**dict(zip(keys, row[:5], strict=True)), **({"plugin": row[5]} if row[5] else {})}
-            for row in rows
-        ]
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json.dumps(rows, indent=2))
         return
-    for rule_id, name, severity, scope, summary, plugin in rows:
-        origin = f"  (plugin {plugin})" if plugin else ""
-        click.echo(f"{rule_id}  {name:<24} {severity:<8} {summary}{_SCOPES.get(scope, '')}{origin}")
+    for row in rows:
+        origin = f"  (plugin {row['plugin']})" if "plugin" in row else ""
+        click.echo(
+            f"{row['id']}  {row['name']:<24} {row['severity']:<8} {row['summary']}"
+            f"{_SCOPES.get(row['scope'], '')}{origin}"
+        )
 
 
 @cli.command()

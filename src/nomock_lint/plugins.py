@@ -54,9 +54,9 @@ class PluginRule(cst.BatchableCSTVisitor):
     `id` must not start with `NM` (the built-in catalog's prefix); `message` may use `{name}`.
     `scope` limits the rule to "test" or "production" files ("all" by default). The class's
     docstring describes the rule in `nomock rules`, `nomock explain` and SARIF's rule list (its
-    first paragraph is the summary). A rule that needs
-    libcst metadata (say `QualifiedNameProvider`) lists it in `METADATA_DEPENDENCIES` and reads
-    it with `self.get_metadata`; positions of reported nodes are resolved for it.
+    first paragraph is the summary). A rule that needs libcst metadata (say
+    `QualifiedNameProvider`) lists it in `METADATA_DEPENDENCIES` and reads it with
+    `self.get_metadata`; positions of reported nodes are resolved for it.
     """
 
     id: ClassVar[str]
@@ -123,10 +123,9 @@ def check(text: str, relpath: str, is_test: bool, config: Config) -> list[Findin
 
 def describe(config: Config) -> tuple[PluginRuleInfo, ...]:
     """The rules of the configured plugins, for `nomock rules`, `explain` and SARIF's rules."""
-    load(config.plugins)  # all of them at once first: ids that clash are an error here too
     described = []
-    for plugin in config.plugins:
-        for rule in load((plugin,)):
+    for plugin, rules in by_plugin(config.plugins):
+        for rule in rules:
             doc = inspect.cleandoc(rule.__doc__) if rule.__doc__ else ""  # (not inherited)
             summary = doc.split("\n\n", 1)[0].replace("\n", " ") if doc else rule.name
             described.append(
@@ -152,10 +151,17 @@ def check_rule_ids(config: Config) -> None:
 @functools.cache
 def load(names: tuple[str, ...]) -> tuple[type[PluginRule], ...]:
     """The rule classes behind the named entry points (imported here, and only here)."""
+    return tuple(rule for _, rules in by_plugin(names) for rule in rules)
+
+
+@functools.cache
+def by_plugin(names: tuple[str, ...]) -> tuple[tuple[str, tuple[type[PluginRule], ...]], ...]:
+    """Each named entry point with its rule classes, every one validated against the others."""
     if not names:
         return ()
     available = {ep.name: ep for ep in entry_points(group=GROUP)}
     rules: list[type[PluginRule]] = []
+    loaded_by_plugin = []
     for plugin in names:
         ep = available.get(plugin)
         if ep is None:
@@ -165,10 +171,12 @@ def load(names: tuple[str, ...]) -> tuple[type[PluginRule], ...]:
             loaded = ep.load()
         except Exception as exc:
             raise ConfigError(f"plugin `{plugin}` failed to load: {exc}") from exc
-        for rule in _rule_classes(plugin, loaded):
+        own = _rule_classes(plugin, loaded)
+        for rule in own:
             _validate(plugin, rule, rules)
             rules.append(rule)
-    return tuple(rules)
+        loaded_by_plugin.append((plugin, tuple(own)))
+    return tuple(loaded_by_plugin)
 
 
 def _rule_classes(plugin: str, loaded: object) -> list[type[PluginRule]]:
