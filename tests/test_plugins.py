@@ -230,6 +230,9 @@ def test_rules_explain_and_sarif_describe_the_configured_plugin_rules(acme: Path
     }
     assert "plugin" not in rules[0]
     assert "ACME" not in _run(acme, None, command="rules").stdout
+    (acme / "other.toml").write_text('plugins = ["acme"]\n')
+    chosen = _run(acme, None, "--config", "other.toml", command="rules")
+    assert chosen.stdout.splitlines()[-2:] == lines[-2:], chosen.stderr
 
     explained = _run(acme, '["acme"]', "ACME100", command="explain")
     assert explained.returncode == 0, explained.stderr
