@@ -169,14 +169,23 @@ SOURCES = {
 }
 
 
-@pytest.mark.parametrize("source", SOURCES.values(), ids=SOURCES.keys())
-def test_no_finding_is_lost_or_added(source: str) -> None:
+# Parsed whole: the lexer gives up on a line of code at column 0 inside the brackets of a body
+# that it skipped in one search (a closing bracket is unmatched there). A syntax error in a kept
+# function is stubbed around, then found by the parser, which parses the whole file for it.
+PARSED_WHOLE = {"brackets with content at column 0"}
+
+
+@pytest.mark.parametrize("case", SOURCES)
+def test_no_finding_is_lost_or_added(case: str) -> None:
+    source = SOURCES[case]
     path = "src/app.py" if "class Service" in source else TEST_PATH
     found = _findings(source, path, use_prefilter=False)
     assert found, "each case has a finding to keep"
     assert _findings(source, path, use_prefilter=True) == found
-    if "mock.patch('y'\n" not in source:  # (a syntax error: the lexer gives up, parsed whole)
+    if case not in PARSED_WHOLE:
         assert _stubbed(source, path) is not None, "each case has something left out"
+    else:
+        assert _stubbed(source, path) is None
 
 
 # The extractor skips simple statements and nested definitions on no trigger line, but keeps

@@ -17,6 +17,9 @@ the text of the statement it is found in (prefilter.trigger_offsets says which),
 or class body binds nothing that code outside it can see (class scopes are not visible in
 methods; `global` is not followed). What is lost: a syntax error inside what is left out.
 
+A body is skipped with one search for the next line of code indented as much as its header or
+less, where no line on the way holds three quotes or ends in a backslash (`_plain` says why a
+wrong guess, a line inside brackets, never goes unnoticed); otherwise it is lexed line by line.
 The lexer below reads strings, comments, brackets and backslash continuations as Python's
 tokenizer does (any closing bracket closes any opening one: they differ only in code that does
 not parse) and returns None when unsure, so that the file is parsed whole: tabs or form feeds
@@ -278,6 +281,35 @@ def _blocks(
             _blocks(lexer, body, stop, inner, offsets, stubs)
 
 
+_BELOW: dict[int, re.Pattern[bytes]] = {}
+_NOT_CODE = frozenset((b"", b"\r", b"\n", b"#"))
+
+
+def _code_at_most(indent: int) -> re.Pattern[bytes]:
+    """The line break before the next line of code (not blank, not a comment) indented
+    `indent` or less; the match ends where that line starts."""
+    found = _BELOW.get(indent)
+    if found is None:
+        found = _BELOW[indent] = re.compile(rb"\n(?=[ ]{0,%d}[^ \r\n#])" % indent)
+    return found
+
+
+def _plain(data: bytes, start: int, stop: int) -> bool:
+    """Whether no line from `start` to `stop` can go on past its line break: a string only
+    does with three quotes or a backslash, and a backslash continues any line. Then a line
+    indented `indent` or less at `stop` starts a statement, or is inside brackets opened
+    before it: in code that parses, those close after it, and the closing bracket is on a line
+    of code that `_scan` reads as a statement (where `line_end` finds it unmatched: unsure) or
+    on a deeper line left in place after such a statement (where the parser finds an
+    unexpected indent or an unmatched bracket: the file is parsed whole)."""
+    return (
+        data.find(b'"""', start, stop) < 0
+        and data.find(b"'''", start, stop) < 0
+        and data.find(b"\\\n", start, stop) < 0
+        and data.find(b"\\\r\n", start, stop) < 0
+    )
+
+
 def _has(offsets: Sequence[int], start: int, end: int) -> bool:
     i = bisect.bisect_left(offsets, start)
     return i < len(offsets) and offsets[i] < end
@@ -330,10 +362,19 @@ class _Lexer:
         data = self.data
         starts: list[int] = []
         deeper = self.pattern(indent)
+        below = _code_at_most(indent)
         pos = start
         while True:
-            pos = deeper.match(data, pos, end).end()  # type: ignore[union-attr]
             first = _SPACES.match(data, pos, end).end()  # type: ignore[union-attr]
+            if first - pos > indent or data[first : first + 1] in _NOT_CODE:
+                # Up to the next line of code indented `indent` or less: found in one search
+                # where no line on the way can go on past its end (see _plain), else lexed.
+                found = below.search(data, pos, end)
+                stop = found.end() if found is not None else end
+                if not _plain(data, pos, stop):
+                    stop = deeper.match(data, pos, end).end()  # type: ignore[union-attr]
+                pos = stop
+                first = _SPACES.match(data, pos, end).end()  # type: ignore[union-attr]
             if first >= end:
                 return starts, end
             own = first - pos
