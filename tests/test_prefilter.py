@@ -261,3 +261,50 @@ def test_a_value_read_of_an_imported_name_is_not_parsed() -> None:
     )
     offsets = prefilter.trigger_offsets(source, "tests/test_a.py", CONFIG.rules, True)
     assert offsets == [source.index(b"moto")]
+
+
+# Where a trigger is in the imported name, not in the module, only that name's uses are followed
+# (True): `SkipTest` binds `unittest.SkipTest`, which no rule matches; each followed use is a
+# finding.
+CLAUSES = {
+    "from m import a, trigger": (
+        "from unittest import SkipTest, mock\n",
+        {"SkipTest": False, "mock": True},
+    ),
+    "aliases": ("from unittest import SkipTest as Skip, mock as m\n", {"Skip": False, "m": True}),
+    "bracketed names across lines": (
+        "from unittest import (\n    SkipTest,\n    mock,\n)\n",
+        {"SkipTest": False, "mock": True},
+    ),
+    "import a, b.trigger": ("import os, unittest.mock\n", {"os": False, "unittest": True}),
+    "trigger in the module: every name": (
+        "from unittest.mock import MagicMock, patch\n",
+        {"MagicMock": True, "patch": True},
+    ),
+    "a comment with a comma: every name": (
+        "from unittest import (SkipTest,  # a, b\n    mock)\n",
+        {"SkipTest": True, "mock": True},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CLAUSES)
+def test_only_the_imported_names_that_hold_a_trigger_are_followed(case: str) -> None:
+    imports, names = CLAUSES[case]
+    calls = {"unittest": "unittest.mock.patch", "mock": "mock.patch", "m": "m.patch"}
+    uses = "".join(
+        f"def use_{i}():\n    {calls.get(name, name)}('x')\n\n" for i, name in enumerate(names)
+    )
+    source = (imports + "\n\n" + uses).encode()
+    offsets = prefilter.trigger_offsets(source, "tests/test_a.py", CONFIG.rules, True)
+    assert offsets is not None
+    without = api.check_source(
+        source, "tests/test_a.py", "python", True, CONFIG, use_prefilter=False
+    )
+    found_lines = {f.span.line for f in without.findings}
+    for i, (name, followed) in enumerate(names.items()):
+        use = source.index(b"    ", source.index(f"def use_{i}():".encode())) + 4
+        assert (use in offsets) == followed, name
+        assert (source.count(b"\n", 0, use) + 1 in found_lines) == (followed and name != "SkipTest")
+    with_filter = api.check_source(source, "tests/test_a.py", "python", True, CONFIG)
+    assert with_filter.findings == without.findings

@@ -11,9 +11,10 @@ string contents are not told apart, which only errs towards passing a file, exce
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 # `import a.b as c, d` / `from m import (x as y,\n z)`: every identifier after `import` up to
 # the end of the statement (a superset of the bound names; `import` in prose adds harmless ones).
@@ -99,6 +100,25 @@ def imported_names(data: bytes, statements: Statements | None = None) -> set[byt
             return None
         names.update(IDENT.findall(text))
     return names
+
+
+def clause_names(bound: bytes, base: int, offsets: Sequence[int], i: int) -> list[bytes]:
+    """The names of the clauses of an import statement's `bound` text (`a.b as c, d`; at
+    `base` in the file) that hold one of the sorted `offsets` (from index `i`): a trigger in
+    the name `mock` of `from unittest import TestCase, mock` binds `mock` to a path that may
+    match, not `TestCase` (`unittest.TestCase` holds no trigger). A comment in the text may
+    hold a comma: the caller takes every name then."""
+    names: list[bytes] = []
+    start = 0
+    while True:
+        comma = bound.find(b",", start)
+        stop = len(bound) if comma < 0 else comma
+        j = bisect.bisect_left(offsets, base + start, i)
+        if j < len(offsets) and offsets[j] < base + stop:
+            names += IDENT.findall(bound, start, stop)
+        if comma < 0:
+            return names
+        start = comma + 1
 
 
 def _at_top(region: bytes, offset: int) -> bool:

@@ -12,7 +12,9 @@ list to keep in step. Why each derivation is sound:
   (`import moto`, `from moto.s3 import`), so only there does the word count: not in
   `from .responses import` or `self.responses` (import_targets.module_starts);
 - a name that an import statement holding a trigger binds (`from moto.core import
-  DEFAULT_ACCOUNT_ID as ACCOUNT_ID`) is a trigger where it is used, but it yields a finding only
+  DEFAULT_ACCOUNT_ID as ACCOUNT_ID`; where the trigger is in an imported name, not in the module,
+  only that name: `mock`, not `SkipTest`, of `from unittest import SkipTest, mock`, as the path
+  it binds spells the trigger) is a trigger where it is used, but it yields a finding only
   where it is called, decorates, is a `with` item or is assigned an item (assigning its
   attributes: below), so a value read (`f"{ACCOUNT_ID}"`) outside a `with` header is not one;
 - a Python test-mode attribute (`app.testing`, `app.config["TESTING"]`) is read as spelled, as
@@ -704,12 +706,15 @@ def trigger_offsets(
         return []
     found.sort()
     names: set[bytes] = set()
-    for start, (_, end, bound) in zip(lines, statements, strict=True):
+    for start, (keyword, end, bound) in zip(lines, statements, strict=True):
         i = bisect.bisect_left(found, start)
         if i < len(found) and found[i] < end:
             if not bound.isascii():
                 return None
-            names.update(import_targets.IDENT.findall(bound))
+            if found[i] < keyword or b"#" in bound:
+                names.update(import_targets.IDENT.findall(bound))  # `from m` holds one
+            else:
+                names.update(import_targets.clause_names(bound, keyword + 6, found, i))
     names -= _KEYWORDS
     # A use of an imported name yields a finding only as the root of a call, a decorator, a
     # `with` item or a subscript assignment (an assignment to or deletion of its attribute is
