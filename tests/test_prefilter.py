@@ -159,20 +159,29 @@ def test_words_are_grouped_by_the_case_insensitive_word_they_hold() -> None:
 
 @pytest.mark.parametrize("is_test", [False, True])
 def test_every_python_trigger_word_passes_a_file_whatever_its_gate(is_test: bool) -> None:
-    """A gated part is searched only in a file that holds its gate word in some case: the word
-    itself is such a file, in the case the catalog spells it."""
+    """A name that holds a case-insensitive word is found where that word is, any other by its
+    own regex: each in the case the catalog spells it, where it counts, is a trigger."""
     triggers = prefilter._triggers(CONFIG.rules, "python", is_test)
-    gated = [t for t in triggers.parts if t.gate]
-    assert gated and any(not t.gate for t in triggers.parts)
-    for part in gated:
-        # `mock(?<![\w$]mock)(?:|_open|er)(?![\w$])`: the prefix and each ending
+    assert triggers.named and triggers.parts and all(not t.gate for t in triggers.parts)
+    shapes = {"": "x = {}", "module": "import {}", "attribute": "x = app.{}"}
+    words = [
+        (name.decode(), place)
+        for gate, names in triggers.named.items()
+        for name, place in names.items()
+        if gate in name.lower()
+    ]
+    assert len(words) == sum(map(len, triggers.named.values()))
+    for part in triggers.parts:
+        # `freez(?<![\w$]freez)(?:egun|er)(?![\w$])`: the prefix and each ending
         spelled = re.fullmatch(r"(\w+)\(\?<!\[\\w\$\]\w+\)(?:\(\?:(.*)\))?\(\?!.*", part.regex)
-        assert spelled is not None, part.regex
-        shape = {"": "x = {}", "module": "import {}", "attribute": "x = app.{}"}[part.place]
-        for ending in (spelled.group(2) or "").split("|"):
-            source = (shape.format(spelled.group(1) + ending) + "\n").encode()
-            assert part.gate in source.lower().decode()
-            assert prefilter.trigger_offsets(source, PATH, CONFIG.rules, is_test), source
+        if spelled is None:
+            continue  # a catalog regex (`environ\b`)
+        endings = (spelled.group(2) or "").split("|")
+        words += [(spelled.group(1) + ending, part.place) for ending in endings]
+    for word, place in words:
+        source = (shapes[place].format(word) + "\n").encode()
+        offsets = prefilter.trigger_offsets(source, PATH, CONFIG.rules, is_test)
+        assert offsets and source.index(word.encode()) in offsets, source
 
 
 # A catalog module's first name, and a test-mode attribute's name, are triggers only where an

@@ -289,12 +289,14 @@ class _Triggers(Record):
         "binding_prefixes",
         "class_words",
         "insensitive",
+        "named",
         "parts",
     )
 
     def __init__(
         self,
         parts: list[_Trigger],
+        named: dict[bytes, dict[bytes, str]],
         insensitive: tuple[str, ...],
         class_words: frozenset[str],
         binding_prefixes: frozenset[str],
@@ -302,6 +304,9 @@ class _Triggers(Record):
         assign_imported: bool,
     ) -> None:
         self.parts = parts
+        # Python: the names that hold a case-insensitive word, by that word (lower-cased), each
+        # with where it counts (_Trigger.place): found where the word is (see trigger_offsets).
+        self.named = named
         self.insensitive = insensitive  # case-insensitive words (NM301 / NM302)
         self.class_words = class_words
         self.binding_prefixes = binding_prefixes
@@ -326,6 +331,7 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
     modules, idents, assigned = words.modules, words.idents, words.assigned
     insensitive = words.class_words | words.binding_prefixes
     parts: list[_Trigger] = []
+    named: dict[bytes, dict[bytes, str]] = {}
     if language == "javascript":
         # A global or a method is spelled as an identifier; any other catalog word can only be
         # the name of an imported module.
@@ -365,7 +371,11 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
         }
         for place, chosen in places.items():
             for gate, group in _by_gate(chosen, insensitive).items():
-                parts += [_Trigger(r, gate=gate, place=place) for r in _literal_first(group)]
+                if gate:
+                    words_here = named.setdefault(gate.encode(), {})
+                    words_here.update((word.encode(), place) for word in group)
+                else:
+                    parts += [_Trigger(r, place=place) for r in _literal_first(group)]
     if assigned:
         roots = f"{_NOT_AFTER_WORD}{_trie(assigned)}{_NOT_BEFORE_WORD}"
         reversed_roots = f"{_trie({w[::-1] for w in assigned})}{_NOT_BEFORE_WORD}"
@@ -377,6 +387,7 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
     unique = {t.regex: t for t in reversed(parts)}
     return _Triggers(
         [t for t in parts if unique[t.regex] is t],
+        named,
         tuple(sorted(insensitive)),
         frozenset(words.class_words),
         frozenset(words.binding_prefixes),
@@ -580,6 +591,9 @@ _KEYWORDS = frozenset(
 
 
 _NAME_STOP = frozenset(b" \t\n\r\x0b\x0c(:")
+# What a regex's `\w` (over bytes: ASCII) and `$` match: a name as _literal_first bounds it.
+_NAME_BYTES = frozenset(b"$0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
+_NAME_END = re.compile(rb"[\w$]*")
 _GAP_CHARS = frozenset(b" \t\n\r\x0b\x0c\\")
 
 
@@ -660,6 +674,7 @@ def trigger_offsets(
     split = _split_prefilter(rules, "python", is_test)
     triggers = _triggers(rules, "python", is_test)
     found: list[int] = []
+    placed: dict[str, list[int]] = {}  # names that count only in place (see _placed)
     present: set[bytes] = set()
     lowered = data.lower()
     for word in triggers.insensitive:
@@ -670,6 +685,8 @@ def trigger_offsets(
         spelled = word.lower().encode()
         named = word in triggers.class_words
         prefix = word in triggers.binding_prefixes
+        catalog_names = triggers.named.get(spelled)
+        run = -1  # where the last name that holds the word starts
         pos = lowered.find(spelled)
         if pos >= 0:
             present.add(spelled)
@@ -678,7 +695,23 @@ def trigger_offsets(
                 named and _in_definition_name(data, pos)
             ):
                 found.append(pos)
+            if catalog_names:
+                # The catalog names that hold the word (`MagicMock`, `mocker`): the name around
+                # it, as a regex's `(?<![\w$])` and `(?![\w$])` bound it, is one of them.
+                start = pos
+                while start and data[start - 1] in _NAME_BYTES:
+                    start -= 1
+                if start != run:
+                    run = start
+                    end = _NAME_END.match(data, pos + len(spelled)).end()  # type: ignore[union-attr]
+                    place = catalog_names.get(data[start:end])
+                    if place == "":
+                        found.append(start)
+                    elif place is not None:
+                        placed.setdefault(place, []).append(start)
             pos = lowered.find(spelled, pos + 1)
+    for place, starts in placed.items():
+        found += _placed(data, starts, place)
     statements = list(import_targets.import_statements(data))
     # Where each statement's logical line starts (`from m` comes before `import`).
     lines = [import_targets.logical_line_start(data, keyword) for keyword, _, _ in statements]
