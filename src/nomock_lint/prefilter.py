@@ -38,7 +38,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 from nomock_lint.catalog import Matchers, Rule
@@ -251,8 +251,9 @@ class _Trigger(Record):
         self.regex = regex
         # The regex to search the reversed bytes with instead, if one is faster.
         self.reversed = reversed
-        # A case-insensitive word (lower-cased) that every match holds: the words are looked
+        # JS: a case-insensitive word (lower-cased) that every match holds: the words are looked
         # for first, so a file with no `mock` in any case is not searched for `mockReturnValue`.
+        # (Python's names that hold one are found where it is: _Triggers.named.)
         self.gate = gate
         # Python: where a match counts (`_placed`): "" anywhere, MODULE where an absolute
         # module's name may start, ATTRIBUTE after a dot or a quote.
@@ -296,7 +297,7 @@ class _Triggers(Record):
     def __init__(
         self,
         parts: list[_Trigger],
-        named: dict[bytes, dict[bytes, str]],
+        named: dict[bytes, dict[bytes, tuple[str, ...]]],
         insensitive: tuple[str, ...],
         class_words: frozenset[str],
         binding_prefixes: frozenset[str],
@@ -305,7 +306,8 @@ class _Triggers(Record):
     ) -> None:
         self.parts = parts
         # Python: the names that hold a case-insensitive word, by that word (lower-cased), each
-        # with where it counts (_Trigger.place): found where the word is (see trigger_offsets).
+        # with where it counts (_Trigger.place, one or more): found where the word is (see
+        # trigger_offsets).
         self.named = named
         self.insensitive = insensitive  # case-insensitive words (NM301 / NM302)
         self.class_words = class_words
@@ -331,7 +333,7 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
     modules, idents, assigned = words.modules, words.idents, words.assigned
     insensitive = words.class_words | words.binding_prefixes
     parts: list[_Trigger] = []
-    named: dict[bytes, dict[bytes, str]] = {}
+    named: dict[bytes, dict[bytes, tuple[str, ...]]] = {}
     if language == "javascript":
         # A global or a method is spelled as an identifier; any other catalog word can only be
         # the name of an imported module.
@@ -372,8 +374,9 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
         for place, chosen in places.items():
             for gate, group in _by_gate(chosen, insensitive).items():
                 if gate:
-                    words_here = named.setdefault(gate.encode(), {})
-                    words_here.update((word.encode(), place) for word in group)
+                    places_of = named.setdefault(gate.encode(), {})
+                    for word in group:
+                        places_of[word.encode()] = (*places_of.get(word.encode(), ()), place)
                 else:
                     parts += [_Trigger(r, place=place) for r in _literal_first(group)]
     if assigned:
@@ -505,7 +508,7 @@ class _Split(Record):
         self.assign_imported = assign_imported
 
 
-def _live(split: _Split, present: set[bytes], data: bytes, imports: bytes) -> Iterator[_Part]:
+def _live(split: _Split, present: Container[bytes], data: bytes, imports: bytes) -> Iterator[_Part]:
     """The parts that may match in `data`: its gate word is in it in some case (`present` holds
     the lower-cased words that are), and so is the literal that every match starts with; for a
     Python module word, in the text of its import statements (`imports`): a module word counts
@@ -675,7 +678,6 @@ def trigger_offsets(
     triggers = _triggers(rules, "python", is_test)
     found: list[int] = []
     placed: dict[str, list[int]] = {}  # names that count only in place (see _placed)
-    present: set[bytes] = set()
     lowered = data.lower()
     for word in triggers.insensitive:
         # A class word counts in a class or def name (`class RedisFake`, `def make_mock_user`),
@@ -688,8 +690,6 @@ def trigger_offsets(
         catalog_names = triggers.named.get(spelled)
         run = -1  # where the last name that holds the word starts
         pos = lowered.find(spelled)
-        if pos >= 0:
-            present.add(spelled)
         while pos >= 0:
             if (prefix and not (pos and data[pos - 1 : pos].isalnum())) or (
                 named and _in_definition_name(data, pos)
@@ -704,11 +704,11 @@ def trigger_offsets(
                 if start != run:
                     run = start
                     end = _NAME_END.match(data, pos + len(spelled)).end()  # type: ignore[union-attr]
-                    place = catalog_names.get(data[start:end])
-                    if place == "":
-                        found.append(start)
-                    elif place is not None:
-                        placed.setdefault(place, []).append(start)
+                    for place in catalog_names.get(data[start:end], ()):
+                        if place:
+                            placed.setdefault(place, []).append(start)
+                        else:
+                            found.append(start)
             pos = lowered.find(spelled, pos + 1)
     for place, starts in placed.items():
         found += _placed(data, starts, place)
@@ -718,7 +718,7 @@ def trigger_offsets(
     imports = b"\n".join(
         data[line:end] for line, (_, end, _) in zip(lines, statements, strict=True)
     )
-    for part in _live(split, present, data, imports):
+    for part in _live(split, (), data, imports):  # (no Python part has a gate word)
         if part.reverse:
             return None  # JS only
         starts = [m.start() for m in part.fast().finditer(data)]

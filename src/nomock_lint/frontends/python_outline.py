@@ -296,12 +296,13 @@ def _code_at_most(indent: int) -> re.Pattern[bytes]:
 
 def _plain(data: bytes, start: int, stop: int) -> bool:
     """Whether no line from `start` to `stop` can go on past its line break: a string only
-    does with three quotes or a backslash, and a backslash continues any line. Then a line
-    indented `indent` or less at `stop` starts a statement, or is inside brackets opened
-    before it: in code that parses, those close after it, and the closing bracket is on a line
-    of code that `_scan` reads as a statement (where `line_end` finds it unmatched: unsure) or
-    on a deeper line left in place after such a statement (where the parser finds an
-    unexpected indent or an unmatched bracket: the file is parsed whole)."""
+    does with three quotes or a backslash, and a backslash continues any line. Then the line
+    of code at `stop` (indented as much as the statements being read, or less) starts a
+    statement, or is inside brackets opened before it: in code that parses, those close after
+    it, and the closing bracket is on a line of code that `_scan` reads as a statement (where
+    `line_end` finds it unmatched: unsure) or on a deeper line left in place after such a
+    statement (where the parser finds an unexpected indent or an unmatched bracket: the file
+    is parsed whole)."""
     return (
         data.find(b'"""', start, stop) < 0
         and data.find(b"'''", start, stop) < 0
