@@ -161,6 +161,13 @@ SOURCES = {
         f"{_filler('test_plain', '    ')}"
         "    def test_last(self):\n        mock.patch('y')"
     ),
+    # A backslash continues a line to column 0: the body goes on after it (`patch` is the
+    # parameter there, no NM201), so it is lexed line by line, not skipped in one search.
+    "backslash continuation to column 0": (
+        "from unittest.mock import patch\n\n"
+        f"{_filler('helper').replace('(self)', '()')}\n"
+        "def test_y(patch):\n    x = \\\npatch('y')\n"
+    ),
     "syntax error in a kept function": (
         "from unittest import mock\n\n"
         f"{_filler('helper').replace('(self)', '()')}\n"

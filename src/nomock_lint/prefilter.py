@@ -594,9 +594,9 @@ _KEYWORDS = frozenset(
 
 
 _NAME_STOP = frozenset(b" \t\n\r\x0b\x0c(:")
-# What a regex's `\w` (over bytes: ASCII) and `$` match: a name as _literal_first bounds it.
-_NAME_BYTES = frozenset(b"$0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
+# A name as _literal_first's regexes bound it (`\w` over bytes is ASCII), and its bytes.
 _NAME_END = re.compile(rb"[\w$]*")
+_NAME_BYTES = frozenset(c for c in range(256) if _NAME_END.fullmatch(bytes([c])))
 _GAP_CHARS = frozenset(b" \t\n\r\x0b\x0c\\")
 
 
@@ -685,14 +685,14 @@ def trigger_offsets(
         # non-ASCII letters, which `engine.words` skips); checked where the word is, as a regex
         # scan for each (a class word's above all) cost more than the rest of this function.
         spelled = word.lower().encode()
-        named = word in triggers.class_words
+        class_word = word in triggers.class_words
         prefix = word in triggers.binding_prefixes
         catalog_names = triggers.named.get(spelled)
         run = -1  # where the last name that holds the word starts
         pos = lowered.find(spelled)
         while pos >= 0:
             if (prefix and not (pos and data[pos - 1 : pos].isalnum())) or (
-                named and _in_definition_name(data, pos)
+                class_word and _in_definition_name(data, pos)
             ):
                 found.append(pos)
             if catalog_names:

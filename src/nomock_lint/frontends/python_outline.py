@@ -30,6 +30,7 @@ no enclosing level, an f-string whose replacement field may hold its own quote (
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 
@@ -281,17 +282,14 @@ def _blocks(
             _blocks(lexer, body, stop, inner, offsets, stubs)
 
 
-_BELOW: dict[int, re.Pattern[bytes]] = {}
 _NOT_CODE = frozenset((b"", b"\r", b"\n", b"#"))
 
 
+@functools.cache
 def _code_at_most(indent: int) -> re.Pattern[bytes]:
     """The line break before the next line of code (not blank, not a comment) indented
     `indent` or less; the match ends where that line starts."""
-    found = _BELOW.get(indent)
-    if found is None:
-        found = _BELOW[indent] = re.compile(rb"\n(?=[ ]{0,%d}[^ \r\n#])" % indent)
-    return found
+    return re.compile(rb"\n(?=[ ]{0,%d}[^ \r\n#])" % indent)
 
 
 def _plain(data: bytes, start: int, stop: int) -> bool:
