@@ -267,6 +267,37 @@ def test_the_lexer_gives_up_rather_than_guess(source: str) -> None:
     assert python_outline.stub_bodies(source.encode(), [len(source) - 2]) is None
 
 
+TAB_INDENTED = {
+    "a tab before a comment": "def f():\n    pass\n  \t# c\n",
+    "a form feed before the code": "def f():\n\x0c    pass\n",
+    "a tab on the first line": "\t\ndef f():\n    pass\n",
+    "after a byte order mark": "\ufeff\t\ndef f():\n    pass\n",
+}
+
+
+@pytest.mark.parametrize("source", TAB_INDENTED.values(), ids=TAB_INDENTED.keys())
+def test_a_tab_or_form_feed_in_leading_white_space_leaves_the_file_whole(source: str) -> None:
+    assert python_outline.stub_bodies(source.encode(), []) is None
+    assert python_outline.stub_bodies(source.replace("\t", "").replace("\x0c", "").encode(), [])
+
+
+def test_a_tab_or_form_feed_elsewhere_is_read_as_any_character() -> None:
+    source = (
+        "from unittest import mock\n\n"
+        "def other():\n    x = 'a\tb'\tif 1 else\x0c2\n    return x\n\n"
+        "def test_x():\n    mock.patch('x')\t\n"
+    )
+    data = source.encode()
+    offsets = prefilter.trigger_offsets(data, TEST_PATH, CONFIG.rules, True)
+    assert offsets
+    stubbed = python_outline.stub_bodies(data, offsets, compile_patterns=True)
+    assert stubbed is not None
+    assert stubbed.decode().splitlines()[2:5] == ["def other(): pass", "", ""]
+    assert _findings(source, TEST_PATH, use_prefilter=True) == _findings(
+        source, TEST_PATH, use_prefilter=False
+    )
+
+
 def test_strings_brackets_and_continuations_are_read_as_python_does() -> None:
     source = (
         "x = '''\ndef not_a_function():\n'''\n"
