@@ -12,10 +12,12 @@ files above nomock's max-file-size are left out, and an empty .semgrepignore rep
 default ignore list, so that every tool sees the same files.
 
 Each command runs `--rounds` times (the short ones at least 9: warm, Ruff, one file, --version);
-the table shows medians of wall time, CPU time (user + system of the process and its workers) and
-peak memory (resident set of the whole process tree, sampled every 10 ms; of the process alone
-for the warm run, the one-file check and --version, which start no workers and are not
-sampled).
+nomock cold, Ruff, nomock warm and nomock --jobs 1 take turns, round after round, so that the
+ratios compare runs made in the same minutes (this machine's speed drifts by a fifth within a
+few minutes, more than any one change moves them). The table shows medians of wall time, CPU
+time (user + system of the process and its workers) and peak memory (resident set of the whole
+process tree, sampled every 10 ms; of the process alone for the warm run, the one-file check
+and --version, which start no workers and are not sampled).
 Ruff runs with a banned-api list of the catalog's Python modules (TID251), the most that Ruff
 can express; Semgrep offline with rules generated from the catalog, both with their caches off.
 The Semgrep rules cover what nomock matches, in both languages (imports, calls, uses of an
@@ -41,7 +43,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
@@ -524,14 +526,24 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run_rounds(
-    label: str, command: Sequence[str], cwd: Path, rounds: int, *, workers: bool = True
-) -> Row:
-    row = Row(label)
-    for _ in range(rounds):
-        row.samples.append(measure(command, cwd, workers=workers))
-    print(f"  {label:<28} {row.median('wall'):8.2f} s", file=sys.stderr, flush=True)
-    return row
+class Spec(NamedTuple):
+    label: str
+    command: Sequence[str]
+    rounds: int
+    workers: bool = True  # see measure
+
+
+def run_rounds(specs: Sequence[Spec], cwd: Path) -> list[Row]:
+    """A row per spec, its commands run in turns: one of each, then again, until each has had
+    its rounds."""
+    rows = [Row(spec.label) for spec in specs]
+    for i in range(max(spec.rounds for spec in specs)):
+        for spec, row in zip(specs, rows, strict=True):
+            if i < spec.rounds:
+                row.samples.append(measure(spec.command, cwd, workers=spec.workers))
+    for row in rows:
+        print(f"  {row.label:<28} {row.median('wall'):8.2f} s", file=sys.stderr, flush=True)
+    return rows
 
 
 def _nomock() -> list[str]:
@@ -560,24 +572,25 @@ def bench_corpus(
     work = Path(tempfile.mkdtemp(prefix="nomock-bench-"))
     rows: list[Row] = []
     base = [*_nomock(), "check", "-q", "--exit-zero", "--format", "json", "."]
-    rows.append(run_rounds("nomock cold", [*base, "--no-cache"], root, args.rounds))
     warm_dir = work / "cache"
     measure([*base, "--cache-dir", str(warm_dir)], root)  # fill the cache
     # Runs of a tenth to half a second, where the machine's noise is largest: more rounds.
     quick = max(args.rounds, QUICK_ROUNDS)
-    # Every file a cache hit: no worker is started, so no sampling (see measure).
-    warm_command = [*base, "--cache-dir", str(warm_dir)]
-    rows.append(run_rounds("nomock warm", warm_command, root, quick, workers=False))
-    rows.append(
-        run_rounds("nomock cold --jobs 1", [*base, "--no-cache", "--jobs", "1"], root, args.rounds)
-    )
+    specs = [
+        Spec("nomock cold", [*base, "--no-cache"], args.rounds),
+        # Every file a cache hit: no worker is started, so no sampling (see measure).
+        Spec("nomock warm", [*base, "--cache-dir", str(warm_dir)], quick, workers=False),
+        Spec("nomock cold --jobs 1", [*base, "--no-cache", "--jobs", "1"], args.rounds),
+    ]
     ruff = _ruff()
-    ruff_row = None
     if ruff and suffixes == PY_SUFFIXES:
         command = [ruff, "check", "--no-cache", "--exit-zero", "-q",
                    "--config", str(ruff_config(work)), "."]  # fmt: skip
-        ruff_row = run_rounds("ruff (TID251 banned-api)", command, root, quick)
-        rows.append(ruff_row)
+        specs.insert(1, Spec("ruff (TID251 banned-api)", command, quick))
+    # The table keeps its order: nomock's rows, then Ruff's.
+    measured = dict(zip((spec.label for spec in specs), run_rounds(specs, root), strict=True))
+    ruff_row = measured.pop("ruff (TID251 banned-api)", None)
+    rows += [*measured.values(), *([ruff_row] if ruff_row is not None else [])]
     semgrep = _semgrep()
     semgrep_row = None
     if semgrep and args.semgrep_rounds > 0:
@@ -585,13 +598,20 @@ def bench_corpus(
                    "--disable-version-check", "--no-git-ignore", "--quiet", "--json",
                    "--max-target-bytes", str(MAX_FILE_SIZE), "--jobs", str(os.cpu_count() or 1),
                    "."]  # fmt: skip
-        semgrep_row = run_rounds("semgrep (catalog rules)", command, root, args.semgrep_rounds)
+        [semgrep_row] = run_rounds(
+            [Spec("semgrep (catalog rules)", command, args.semgrep_rounds)], root
+        )
         rows.append(semgrep_row)
     one = next((p for p in files if "test" in p.name), files[0])
     single = [*_nomock(), "check", "-q", "--exit-zero", "--no-cache", str(one.relative_to(root))]
-    rows.append(run_rounds("nomock one file", single, root, quick, workers=False))
     version = [*_nomock(), "--version"]
-    rows.append(run_rounds("nomock --version", version, root, quick, workers=False))
+    rows += run_rounds(
+        [
+            Spec("nomock one file", single, quick, workers=False),
+            Spec("nomock --version", version, quick, workers=False),
+        ],
+        root,
+    )
     shutil.rmtree(work, ignore_errors=True)
 
     print(f"\n### {name}: {len(files):,} files, {lines:,} lines, {mb:.1f} MB "
