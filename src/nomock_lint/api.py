@@ -20,6 +20,7 @@ from nomock_lint.records import Record
 if TYPE_CHECKING:
     from nomock_lint.baseline import Baseline
     from nomock_lint.cache import Cache
+    from nomock_lint.frontends.source import Lines
 
 Progress = Callable[[int, int], None]
 
@@ -48,16 +49,17 @@ def extract_facts(
     wanted: Wanted = EVERYTHING,
     triggers: Sequence[int] | None = None,
     screen: Callable[[bytes], bool] | None = None,
-) -> tuple[Facts, str]:
-    """The file's facts and its decoded text, from the language's front-end (with `wanted`,
-    only the facts that the active rules read; with a Python file's `triggers`, only the
-    functions and classes that hold one are parsed: see frontends/python_outline.py; a JS
+) -> tuple[Facts, Lines]:
+    """The file's facts and its decoded text's Lines, from the language's front-end (with
+    `wanted`, only the facts that the active rules read; with a Python file's `triggers`, only
+    the functions and classes that hold one are parsed: see frontends/python_outline.py; a JS
     file is `screen`ed again without its comments: see javascript.extract)."""
     if language == "python":
         from nomock_lint.frontends import python_ast
-        from nomock_lint.frontends.source import decode_python
+        from nomock_lint.frontends.source import Lines, decode_python
 
         text = decode_python(data)
+        lines = Lines(text)  # split into lines once, for the extractor and the findings' context
         keep = None
         if triggers is not None:
             from nomock_lint.frontends import python_outline
@@ -70,9 +72,9 @@ def extract_facts(
                 except ParseError:
                     pass  # reported from the whole file below, at its own place
                 else:
-                    return python_ast.extract_tree(tree, text, wanted, keep), text
+                    return python_ast.extract_tree(tree, lines, wanted, keep), lines
         try:
-            return python_ast.extract_tree(python_ast.parse(text), text, wanted, keep), text
+            return python_ast.extract_tree(python_ast.parse(text), lines, wanted, keep), lines
         except ParseError as first:
             if not first.retry:
                 raise
@@ -80,12 +82,14 @@ def extract_facts(
             from nomock_lint.frontends import python_cst
 
             try:
-                return python_cst.extract(text, wanted), text
+                return python_cst.extract(text, wanted), lines
             except ParseError:
                 raise first from None
     from nomock_lint.frontends import javascript
+    from nomock_lint.frontends.source import Lines
 
-    return javascript.extract(data, relpath, screen)
+    facts, text = javascript.extract(data, relpath, screen)
+    return facts, Lines(text)
 
 
 def check_source(
@@ -120,7 +124,7 @@ def check_source(
     ignored = config.ignored_for(relpath)
     compiled = engine.compile_rules(tuple(r for r in rules if r.id not in ignored), language)
     try:
-        facts, text = extract_facts(
+        facts, lines = extract_facts(
             data, relpath, language, compiled.wanted(is_test), triggers, screen
         )
     except ParseError as exc:
@@ -136,7 +140,7 @@ def check_source(
     if with_plugins:
         from nomock_lint import plugins
 
-        findings += plugins.check(text, relpath, is_test, config)
+        findings += plugins.check(lines.text, relpath, is_test, config)
     suppressed = 0
     if facts.comments:  # no comment, no directive: `suppressions.apply` would change nothing
         from nomock_lint import suppressions
@@ -144,7 +148,7 @@ def check_source(
         findings, suppressed = suppressions.apply(
             findings, facts.comments, config, relpath, language
         )
-    findings = _with_context(findings, text)
+    findings = _with_context(findings, lines)
     outcome = FileOutcome(relpath, FileStatus.CHECKED, "", language, is_test)
     return FileResult(outcome, findings, suppressed)
 
@@ -168,14 +172,12 @@ def unparsable(
     return FileResult(outcome, [finding])
 
 
-def _with_context(findings: list[Finding], text: str) -> list[Finding]:
+def _with_context(findings: list[Finding], lines: Lines) -> list[Finding]:
     """The findings with their source line and, from it, their fingerprint (fingerprint.py)."""
     if not findings:
         return findings
     from nomock_lint.fingerprint import digest
-    from nomock_lint.frontends.source import Lines
 
-    lines = Lines(text)
     done = []
     make = Finding._make  # (a NamedTuple's `_replace` is a Python loop over its fields)
     for f in findings:

@@ -70,12 +70,18 @@ def extract(data: bytes) -> Facts:
 
 
 def extract_tree(
-    tree: ast.Module, text: str, wanted: Wanted = EVERYTHING, keep: Sequence[int] | None = None
+    tree: ast.Module,
+    text: str | Lines,
+    wanted: Wanted = EVERYTHING,
+    keep: Sequence[int] | None = None,
 ) -> Facts:
-    """The facts of a parsed file. With `keep` (sorted line numbers: where a rule may match,
-    see python_outline.trigger_lines), a simple statement or a function or class whose lines
-    hold none of them (python_outline's stubs among them) only binds its names."""
-    extractor = _Extractor(Lines(text), wanted, keep)
+    """The facts of a parsed file (`text`: its source, or the source's Lines). With `keep`
+    (sorted line numbers: where a rule may match, see python_outline.trigger_lines), a simple
+    statement or a function or class whose lines hold none of them (python_outline's stubs
+    among them) only binds its names."""
+    lines = text if isinstance(text, Lines) else Lines(text)
+    text = lines.text
+    extractor = _Extractor(lines, wanted, keep)
     try:
         extractor.statements(tree.body)
     except RecursionError as exc:
