@@ -186,3 +186,21 @@ def test_ordinary_globs_are_accepted(project: Path) -> None:
     (project / "test_a.py").write_text(MOCK_IMPORT)
     result = run_nomock(["check", "--no-cache", "."], project)
     assert result.returncode == 1, result.stderr
+
+
+def test_a_listed_file_that_cannot_be_read_is_unparsable_and_not_cached(tmp_path: Path) -> None:
+    # Gone between listing and reading, replaced by a folder: opening it works, reading fails.
+    from nomock_lint import api
+    from nomock_lint.config import load_config
+    from nomock_lint.discovery import Candidate
+
+    (tmp_path / "gone.py").mkdir()
+    (tmp_path / "big.py").write_bytes(b"from unittest import mock\n" * 10_000)
+    config = load_config(tmp_path)
+    result = api.load_file(Candidate(str(tmp_path / "gone.py"), "gone.py", "python", False), config)
+    assert isinstance(result, api.FileResult)
+    assert result.outcome.status.value == "unparsable"
+    assert result.outcome.reason == "unreadable: Is a directory"
+    assert not result.reusable
+    big = api.load_file(Candidate(str(tmp_path / "big.py"), "big.py", "python", False), config)
+    assert big == (tmp_path / "big.py").read_bytes()

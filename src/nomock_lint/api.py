@@ -189,16 +189,27 @@ def _with_context(findings: list[Finding], lines: Lines) -> list[Finding]:
 _CONTEXT = Finding._fields.index("context")  # context and fingerprint are the last fields
 
 
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # (O_BINARY: Windows)
+
+
 def load_file(candidate: Candidate, config: Config) -> bytes | FileResult:
     """The file's bytes, or its outcome when it is too large or cannot be read."""
     rel = candidate.relpath
     try:
-        with open(candidate.path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # A file descriptor, not a file object: `open` and `read` build and drive two objects
+        # per file (io's FileIO and BufferedReader), 20-50 ms on moto+botocore's 2,460 files.
+        fd = os.open(candidate.path, _READ)
+        try:
+            size = os.fstat(fd).st_size
             if size > config.max_file_size:
                 reason = f"too large ({size:,} bytes > max-file-size {config.max_file_size:,})"
                 return FileResult(FileOutcome(rel, FileStatus.SKIPPED, reason, candidate.language))
-            return handle.read()
+            chunks = [os.read(fd, size + 1)]  # all of it in one read, as it was at fstat
+            while chunks[-1]:  # up to the end, in case it changed since
+                chunks.append(os.read(fd, 1 << 16))
+            return chunks[0] if len(chunks) == 2 else b"".join(chunks)
+        finally:
+            os.close(fd)
     except OSError as exc:
         reason = f"unreadable: {exc.strerror or exc}"
         result = unparsable(rel, candidate.language, candidate.is_test, reason, 1, 1, config)
