@@ -14,10 +14,11 @@ default ignore list, so that every tool sees the same files.
 Each command runs `--rounds` times (the short ones at least 9: warm, Ruff, one file, --version);
 nomock cold, Ruff, nomock warm and nomock --jobs 1 take turns, round after round, so that the
 ratios compare runs made in the same minutes (this machine's speed drifts by a fifth within a
-few minutes, more than any one change moves them). The table shows medians of wall time, CPU
-time (user + system of the process and its workers) and peak memory (resident set of the whole
-process tree, sampled every 10 ms; of the process alone for the warm run, the one-file check
-and --version, which start no workers and are not sampled).
+few minutes, more than any one change moves them; the line under each table says how much two
+busy cores slowed each other before and after its runs, see `contention`). The table shows
+medians of wall time, CPU time (user + system of the process and its workers) and peak memory
+(resident set of the whole process tree, sampled every 10 ms; of the process alone for the warm
+run, the one-file check and --version, which start no workers and are not sampled).
 Ruff runs with a banned-api list of the catalog's Python modules (TID251), the most that Ruff
 can express; Semgrep offline with rules generated from the catalog, both with their caches off.
 The Semgrep rules cover what nomock matches, in both languages (imports, calls, uses of an
@@ -546,6 +547,34 @@ def run_rounds(specs: Sequence[Spec], cwd: Path) -> list[Row]:
     return rows
 
 
+# One process parsing Python, as nomock's workers do: its CPU time alone and with a twin.
+_PROBE = (
+    "import ast, inspect, sys, time\n"
+    "text = open(inspect.__file__, encoding='utf-8').read()\n"
+    "start = time.process_time()\n"
+    "for _ in range(int(sys.argv[1])): ast.parse(text)\n"
+    "print(time.process_time() - start)\n"
+)
+
+
+def contention(rounds: int = 3) -> float | None:
+    """How much more CPU time each of two processes parsing Python at once takes than one
+    alone (median of `rounds`): 1.0 when two busy cores do not slow each other. On this
+    machine it varies from run to run (1.0 to 1.5): a parallel run such as nomock's cold one
+    pays it, a mostly serial one (Ruff: 0.5 s of CPU in 0.3 s) hardly does."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    command = [sys.executable, "-c", _PROBE, "8"]
+
+    def cpu(twins: int) -> float:
+        processes = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(twins)
+        ]
+        return statistics.mean(float(p.communicate()[0]) for p in processes)
+
+    return statistics.median(cpu(2) / cpu(1) for _ in range(rounds))
+
+
 def _nomock() -> list[str]:
     return [sys.executable, "-m", "nomock_lint"]
 
@@ -571,6 +600,7 @@ def bench_corpus(
     print(f"\n{name}: {len(files):,} files, {lines:,} lines, {mb:.1f} MB", file=sys.stderr)
     work = Path(tempfile.mkdtemp(prefix="nomock-bench-"))
     rows: list[Row] = []
+    before = contention()
     base = [*_nomock(), "check", "-q", "--exit-zero", "--format", "json", "."]
     warm_dir = work / "cache"
     measure([*base, "--cache-dir", str(warm_dir)], root)  # fill the cache
@@ -613,6 +643,7 @@ def bench_corpus(
         root,
     )
     shutil.rmtree(work, ignore_errors=True)
+    after = contention()
 
     print(f"\n### {name}: {len(files):,} files, {lines:,} lines, {mb:.1f} MB "
           f"(medians of {args.rounds} rounds, {max(args.rounds, QUICK_ROUNDS)} for warm, Ruff, "
@@ -633,7 +664,11 @@ def bench_corpus(
               f"nomock warm / Ruff cold = {warm / ruff_wall:.2f}x (target <= 1)")  # fmt: skip
     if semgrep_row is not None:
         print(f"Semgrep / nomock cold = {semgrep_row.median('wall') / cold:.1f}x (target >= 20)")
-    print(f"Host: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"Host: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end", end="")
+    if before is not None and after is not None:
+        print(f"; two processes parsing at once took {before:.2f}x the CPU time of one before "
+              f"the timed runs, {after:.2f}x after (see contention)", end="")  # fmt: skip
+    print()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
