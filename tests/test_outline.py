@@ -380,3 +380,55 @@ def test_the_one_regex_per_line_ends_lines_where_the_scanner_does(line: bytes) -
     if fast is not None:  # (else the scanner is used: deep brackets, nested f-string quotes)
         assert fast.end() == slow
     assert slow is None or line[:slow].endswith(b"\n")
+
+
+DATA = "[\n" + "".join(f"    {{'name': 'item {i}', 'size': {i}}},\n" for i in range(8)) + "]\n"
+
+
+def test_a_long_assignment_to_one_name_becomes_a_stub_that_binds_it() -> None:
+    # `p = [...]` rebinds the name that the import bound: `p("x")` is no patch call after it,
+    # with the assignment stubbed as without it.
+    source = (
+        "from unittest.mock import patch as p\n"
+        f"p = {DATA}"
+        "class A:\n"
+        f"    TABLE = {DATA.replace(chr(10), chr(10) + '    ')}\n"
+        "    def test_x(self):\n        p('x')\n"
+        "def test_y():\n    p('y')\n"
+    )
+    stubbed = _stubbed(source)
+    assert stubbed is not None
+    lines = stubbed.splitlines()
+    assert len(lines) == len(source.splitlines())
+    assert lines[1:12] == ["p = 0", *[""] * 9, "class A:"]
+    assert lines[12:22] == ["    TABLE = 0", *[""] * 9]
+    assert _findings(source, TEST_PATH, use_prefilter=True) == _findings(
+        source, TEST_PATH, use_prefilter=False
+    )
+
+
+KEPT_ASSIGNMENTS = {
+    "two targets": f"a = b = {DATA}",
+    "a walrus in the value": f"a = [(b := 1), {DATA}]\n",
+    "a keyword argument": f"a = dict(k=1, v={DATA})\n",
+    "an equals sign in a string": f"a = ['k=v', {DATA}]\n",
+    "another statement after it": f"a = {DATA[:-1]}; b = 1\n",
+    "an annotation": f"a: list = {DATA}",
+    "two names": f"a, b = {DATA}",
+    "a line indented deeper after it": f"a = {DATA}    b = 1\n",
+}
+
+
+@pytest.mark.parametrize("statement", KEPT_ASSIGNMENTS.values(), ids=KEPT_ASSIGNMENTS.keys())
+def test_an_assignment_that_may_bind_more_than_one_name_stays(statement: str) -> None:
+    source = f"{statement}def other():\n    pass\n"
+    stubbed = _stubbed(source)
+    assert stubbed is not None
+    assert stubbed.splitlines()[: len(statement.splitlines())] == statement.splitlines()
+
+
+def test_comparisons_in_an_assigned_value_do_not_keep_it() -> None:
+    source = f"a = [x == 1, x != 2, x <= 3, x >= 4, {DATA[1:]}def other():\n    pass\n"
+    stubbed = _stubbed(source)
+    assert stubbed is not None
+    assert stubbed.splitlines()[0] == "a = 0"

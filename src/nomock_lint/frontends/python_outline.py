@@ -10,11 +10,13 @@ statement that is not a function or class; a top-level function or class, or a m
 text holds no offset from `prefilter.trigger_offsets` is replaced by `def name(): pass` (or
 `class name: pass`) on its header's line and empty lines for the rest; one whose offsets are
 all in its decorators or signature (`@mock_aws`, a `mocker` parameter) keeps them and gets
-`pass` for a body. Every line keeps its number and every kept line its text, so the facts of
-the kept code are the ones a full parse gives, and the stub still binds the name (it shadows an
-import as before) and is still a definition. Why nothing is lost: a finding needs a trigger in
-the text of the statement it is found in (prefilter.trigger_offsets says which), and a function
-or class body binds nothing that code outside it can see (class scopes are not visible in
+`pass` for a body. Those statements kept that are long assignments to one name and hold no
+offset become `name = 0` (`_Lexer.assignment` says when nothing else is bound). Every line
+keeps its number and every kept line its text, so the facts of the kept code are the ones a
+full parse gives, and a stub still binds its name (it shadows an import as before) and is still
+a definition. Why nothing is lost: a finding needs a trigger in the text of the statement it is
+found in (prefilter.trigger_offsets says which), and a function or class body binds nothing
+that code outside it can see (class scopes are not visible in
 methods; `global` is not followed). What is lost: a syntax error inside what is left out.
 
 A body is skipped with one search for the next line of code indented as much as its header or
@@ -252,7 +254,8 @@ def _blocks(
 ) -> None:
     """Stub the functions and classes among the statements at `indent` in data[start:end] that
     hold no offset, and the bodies of those that hold one only in their header; at module
-    level, look into the classes that hold one in their body."""
+    level, look into the classes that hold one in their body. A long assignment to one name
+    that holds no offset becomes `name = 0` (see `_Lexer.assignment`)."""
     data = lexer.data
     starts = lexer.statements(start, end, indent)
     i = 0
@@ -265,6 +268,10 @@ def _blocks(
         stop = starts[i] if i < len(starts) else end
         found = _HEADER.match(data, j + indent)
         if found is None:
+            if stop - j >= _WORTH_STUBBING and not _has(offsets, j, stop):
+                assigned = lexer.assignment(j, j + indent, stop)
+                if assigned is not None:
+                    stubs.append((j, j, stop, b" " * indent + assigned + b" = 0"))
             continue
         kind, name = found.group(1, 2)
         if not _has(offsets, first, stop):
@@ -327,16 +334,24 @@ _COMPILE_AT = 64 * 1024
 _BLANKS = rb"[ ]*+(?:#[^\n]*+)?\r?(?:\n|\Z)"
 _ONLY_BLANKS = re.compile(rb"(?:" + _BLANKS + rb")*+")
 _PATTERNS: dict[int, re.Pattern[bytes]] = {}  # -1: one logical line; n: _deeper(n)
+# An assignment to one name this long or longer may be stubbed (see `_Lexer.assignment`): on
+# moto+botocore's sources, constants of many lines at module and class level.
+_WORTH_STUBBING = 120
+_ASSIGNED_NAME = re.compile(rb"([A-Za-z_]\w*+)[ ]*+=(?!=)")
+_COMPARED = frozenset(b"!<>")  # before the `=` of `!=`, `<=`, `>=`
 
 
 class _Lexer:
-    __slots__ = ("bodies", "data", "may_compile")
+    __slots__ = ("bodies", "data", "line_ends", "may_compile")
 
     def __init__(self, data: bytes, may_compile: bool) -> None:
         self.data = data
         self.may_compile = may_compile
         # (where a module-level class's body starts, its indentation): its statements.
         self.bodies: dict[tuple[int, int], list[int]] = {}
+        # Where each statement that `statements` found starts (its line) -> where its first
+        # logical line ends.
+        self.line_ends: dict[int, int] = {}
 
     def pattern(self, key: int) -> re.Pattern[bytes]:
         found = _PATTERNS.get(key)
@@ -391,6 +406,7 @@ class _Lexer:
             pos = self.line_end(first, end)
             if own == indent:
                 starts.append(line)
+                self.line_ends[line] = pos
                 if indent == 0 and _CLASS.match(data, first):
                     pos = self._class_body(pos, end)
 
@@ -403,6 +419,31 @@ class _Lexer:
         starts, stop = self._scan(body, end, inner, dedent=True)
         self.bodies[(body, inner)] = starts
         return stop
+
+    def assignment(self, line: int, first: int, stop: int) -> bytes | None:
+        """The name that the statement that `statements` found at `line` (its code at
+        `first`, up to `stop`) assigns, if it assigns to that one name and binds nothing else:
+        `NAMES = [` ... `]`, then blank or comment lines, where no `=` follows the first but in
+        `==`, `!=`, `<=` or `>=`. Not `a = b = [...]`, nor `a = [x := 1]` (a walrus binds its
+        name in the enclosing scope), nor `a = dict(k=1)` or `a = "k=1"`, which a text search
+        cannot tell apart. Stubbed as `name = 0`, it binds the same name in the same scope,
+        which is all the extractor takes from an assignment that holds no offset (python_ast:
+        `skipped`); lost, as in the bodies stubbed, is a syntax error in what is left out."""
+        data = self.data
+        found = _ASSIGNED_NAME.match(data, first, stop)
+        if found is None:
+            return None
+        end = self.line_ends[line]
+        if _ONLY_BLANKS.match(data, end, stop).end() != stop:  # type: ignore[union-attr]
+            return None  # lines indented deeper follow it: an error the parser should report
+        equals = data.find(b"=", found.end(), end)
+        while equals >= 0:
+            if data.startswith(b"=", equals + 1):  # `==`
+                equals += 1
+            elif data[equals - 1] not in _COMPARED:
+                return None
+            equals = data.find(b"=", equals + 1, end)
+        return found.group(1)
 
     def can_lex(self, indent: int) -> bool:
         """Whether `statements` may look at the statements at `indent` (see `pattern`)."""
