@@ -661,7 +661,7 @@ def bench_corpus(
     warm = rows[1].median("wall")
     if ruff_row is not None:
         ruff_wall = ruff_row.median("wall")
-        print(f"\nnomock cold / Ruff = {cold / ruff_wall:.1f}x (target <= 5); "
+        print(f"\nnomock cold / Ruff = {cold / ruff_wall:.2f}x (target <= 5); "
               f"nomock warm / Ruff cold = {warm / ruff_wall:.2f}x (target <= 1)")  # fmt: skip
     if semgrep_row is not None:
         print(f"Semgrep / nomock cold = {semgrep_row.median('wall') / cold:.1f}x (target >= 20)")
