@@ -287,12 +287,9 @@ def test_a_tab_or_form_feed_elsewhere_is_read_as_any_character() -> None:
         "def other():\n    x = 'a\tb'\tif 1 else\x0c2\n    return x\n\n"
         "def test_x():\n    mock.patch('x')\t\n"
     )
-    data = source.encode()
-    offsets = prefilter.trigger_offsets(data, TEST_PATH, CONFIG.rules, True)
-    assert offsets
-    stubbed = python_outline.stub_bodies(data, offsets, compile_patterns=True)
+    stubbed = _stubbed(source)
     assert stubbed is not None
-    assert stubbed.decode().splitlines()[2:5] == ["def other(): pass", "", ""]
+    assert stubbed.splitlines()[2:5] == ["def other(): pass", "", ""]
     assert _findings(source, TEST_PATH, use_prefilter=True) == _findings(
         source, TEST_PATH, use_prefilter=False
     )
@@ -413,6 +410,7 @@ KEPT_ASSIGNMENTS = {
     "a keyword argument": f"a = dict(k=1, v={DATA})\n",
     "an equals sign in a string": f"a = ['k=v', {DATA}]\n",
     "another statement after it": f"a = {DATA[:-1]}; b = 1\n",
+    "an import after it": f"a = {DATA[:-1]}; import b\n",
     "an annotation": f"a: list = {DATA}",
     "two names": f"a, b = {DATA}",
     "a line indented deeper after it": f"a = {DATA}    b = 1\n",

@@ -423,12 +423,13 @@ class _Lexer:
     def assignment(self, line: int, first: int, stop: int) -> bytes | None:
         """The name that the statement that `statements` found at `line` (its code at
         `first`, up to `stop`) assigns, if it assigns to that one name and binds nothing else:
-        `NAMES = [` ... `]`, then blank or comment lines, where no `=` follows the first but in
-        `==`, `!=`, `<=` or `>=`. Not `a = b = [...]`, nor `a = [x := 1]` (a walrus binds its
-        name in the enclosing scope), nor `a = dict(k=1)` or `a = "k=1"`, which a text search
-        cannot tell apart. Stubbed as `name = 0`, it binds the same name in the same scope,
-        which is all the extractor takes from an assignment that holds no offset (python_ast:
-        `skipped`); lost, as in the bodies stubbed, is a syntax error in what is left out."""
+        `NAMES = [` ... `]`, then blank or comment lines, with no `;` and no `=` after the first
+        but in `==`, `!=`, `<=` or `>=`. Not `a = b = [...]`, nor `a = [x := 1]` (a walrus
+        binds its name in the enclosing scope), nor `a = [...]; import b`, nor `a = dict(k=1)`
+        or `a = "k=1;"`, which a text search cannot tell apart. Stubbed as `name = 0`, it binds
+        the same name in the same scope, which is all the extractor takes from an assignment
+        that holds no offset (python_ast: `skipped`); lost, as in the bodies stubbed, is a
+        syntax error in what is left out."""
         data = self.data
         found = _ASSIGNED_NAME.match(data, first, stop)
         if found is None:
@@ -436,6 +437,8 @@ class _Lexer:
         end = self.line_ends[line]
         if _ONLY_BLANKS.match(data, end, stop).end() != stop:  # type: ignore[union-attr]
             return None  # lines indented deeper follow it: an error the parser should report
+        if data.find(b";", found.end(), end) >= 0:
+            return None  # another statement after it, which may bind a name without `=`
         equals = data.find(b"=", found.end(), end)
         while equals >= 0:
             if data.startswith(b"=", equals + 1):  # `==`
