@@ -560,9 +560,10 @@ _PROBE = (
 def contention(rounds: int = 5) -> float | None:
     """How much more CPU time each of two processes parsing Python at once takes than one
     alone (median of `rounds`, each a run alone then two at once): 1.0 when two busy cores do
-    not slow each other; the probe's own noise is about 0.1. On this machine it varies from
-    run to run (1.0 to 1.5): a parallel run such as nomock's cold one pays it, a mostly serial
-    one (Ruff: 0.5 s of CPU in 0.3 s) hardly does."""
+    not slow each other; the probe's own noise is about 0.1. On this machine it read 0.8 to
+    1.2 in session 10's runs, and 1.5 in one trial by hand: a parallel run such as nomock's
+    cold one pays it, a mostly serial one (Ruff: 0.5 s of CPU in 0.3 s) hardly does. Taken
+    before and after the timed runs, it can miss what happens during them."""
     if (os.cpu_count() or 1) < 2:
         return None
     command = [sys.executable, "-c", _PROBE, "8"]
