@@ -592,6 +592,9 @@ def _ruff() -> str | None:
 # -- the run --------------------------------------------------------------------------------
 
 
+_RUFF_LABEL = "ruff (TID251 banned-api)"
+
+
 def bench_corpus(
     name: str, root: Path, suffixes: tuple[str, ...], args: argparse.Namespace
 ) -> None:
@@ -618,10 +621,10 @@ def bench_corpus(
     if ruff and suffixes == PY_SUFFIXES:
         command = [ruff, "check", "--no-cache", "--exit-zero", "-q",
                    "--config", str(ruff_config(work)), "."]  # fmt: skip
-        specs.insert(1, Spec("ruff (TID251 banned-api)", command, quick))
+        specs.insert(1, Spec(_RUFF_LABEL, command, quick))
     # The table keeps its order: nomock's rows, then Ruff's.
     measured = dict(zip((spec.label for spec in specs), run_rounds(specs, root), strict=True))
-    ruff_row = measured.pop("ruff (TID251 banned-api)", None)
+    ruff_row = measured.pop(_RUFF_LABEL, None)
     rows += [*measured.values(), *([ruff_row] if ruff_row is not None else [])]
     semgrep = _semgrep()
     semgrep_row = None

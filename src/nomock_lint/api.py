@@ -54,9 +54,11 @@ def extract_facts(
     `wanted`, only the facts that the active rules read; with a Python file's `triggers`, only
     the functions and classes that hold one are parsed: see frontends/python_outline.py; a JS
     file is `screen`ed again without its comments: see javascript.extract)."""
+    from nomock_lint.frontends.source import Lines
+
     if language == "python":
         from nomock_lint.frontends import python_ast
-        from nomock_lint.frontends.source import Lines, decode_python
+        from nomock_lint.frontends.source import decode_python
 
         text = decode_python(data)
         lines = Lines(text)  # split into lines once, for the extractor and the findings' context
@@ -86,7 +88,6 @@ def extract_facts(
             except ParseError:
                 raise first from None
     from nomock_lint.frontends import javascript
-    from nomock_lint.frontends.source import Lines
 
     facts, text = javascript.extract(data, relpath, screen)
     return facts, Lines(text)

@@ -185,9 +185,10 @@ def _fields_closed(text: bytes) -> bool:
 def stub_bodies(
     data: bytes, offsets: Sequence[int], *, compile_patterns: bool | None = None
 ) -> bytes | None:
-    """`data` with every function and class that holds no offset replaced by a stub (see the
-    module's docstring); None when nothing is replaced or the lexer is unsure. The lexer's
-    regexes are compiled for a large file or when `compile_patterns` says so (see _Lexer)."""
+    """`data` with every function and class that holds no offset replaced by a stub, and the
+    long assignments to one name that hold none by `name = 0` (see the module's docstring);
+    None when nothing is replaced or the lexer is unsure. The lexer's regexes are compiled for
+    a large file or when `compile_patterns` says so (see _Lexer)."""
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     if (b"\t" in data or b"\f" in data) and (
         _TAB_INDENT.search(data) or _TAB_INDENT_FIRST.match(data, start)
