@@ -13,7 +13,7 @@ import pytest
 
 from nomock_lint import api, runner
 from nomock_lint.cache import Cache
-from nomock_lint.config import Config
+from nomock_lint.config import Config, ConfigError
 from nomock_lint.discovery import Candidate, discover
 from nomock_lint.model import FileStatus
 
@@ -46,7 +46,16 @@ def _dies_on_test_007(candidate: Candidate, config: Config, cache: Cache | None)
     return runner.check_cached(candidate, config, cache)
 
 
-def test_a_dead_worker_costs_one_file(project: Path) -> None:
+@pytest.fixture(params=["fork", "executor"])
+def pool_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each pool test with the forked workers (Linux) and with the executor (elsewhere)."""
+    if request.param == "fork" and not runner.FORK:
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(runner, "FORK", request.param == "fork")
+    return str(request.param)
+
+
+def test_a_dead_worker_costs_one_file(project: Path, pool_kind: str) -> None:
     _tree(project)
     config = Config(root=project)
     candidates = [c for c in discover([project], config) if isinstance(c, Candidate)]
@@ -61,6 +70,75 @@ def test_a_dead_worker_costs_one_file(project: Path) -> None:
     for result in expected:
         if result.outcome.path != "tests/test_007.py":
             assert by_path[result.outcome.path] == result
+
+
+def _dies_always(candidate: Candidate, config: Config, cache: Cache | None) -> api.FileResult:
+    os._exit(70)
+
+
+def test_workers_that_all_die_cost_each_file_its_own_nm903(project: Path, pool_kind: str) -> None:
+    """When no worker is left for the chunks not handed out yet, they are lost too, not
+    dropped: every file is tried alone, and each one that kills its worker is NM903."""
+    _tree(project, count=6)
+    config = Config(root=project)
+    candidates = [c for c in discover([project], config) if isinstance(c, Candidate)]
+    results = _pool(candidates, config, _dies_always)
+    assert sorted(r.outcome.path for r in results) == sorted(c.relpath for c in candidates)
+    assert all("worker process died" in r.outcome.reason for r in results)
+
+
+class _Refused(Exception):
+    pass
+
+
+def _raises_on_test_004(
+    candidate: Candidate, config: Config, cache: Cache | None
+) -> api.FileResult:
+    if candidate.relpath.endswith("test_004.py"):
+        raise ConfigError("plugin `broken` failed: boom")
+    return runner.check_cached(candidate, config, cache)
+
+
+def _raises_unpicklable(
+    candidate: Candidate, config: Config, cache: Cache | None
+) -> api.FileResult:
+    error = _Refused("not this one")
+    error.handle = lambda: None  # type: ignore[attr-defined]  # a lambda does not pickle
+    raise error
+
+
+def test_an_error_in_a_worker_stops_the_run_with_it(project: Path, pool_kind: str) -> None:
+    """A failing plugin raises ConfigError in a worker: the run stops with that error (one
+    line from the CLI), and no worker is left behind."""
+    _tree(project, count=12)
+    config = Config(root=project)
+    candidates = [c for c in discover([project], config) if isinstance(c, Candidate)]
+    before = _children() if pool_kind == "fork" else set()
+    with pytest.raises(ConfigError, match="plugin `broken` failed: boom"):
+        _pool(candidates, config, _raises_on_test_004)
+    if pool_kind == "fork":  # (the executor sends what it can pickle)
+        with pytest.raises(RuntimeError, match="_Refused: not this one"):
+            _pool(candidates, config, _raises_unpicklable)
+        assert _children() <= before  # every worker was waited for
+
+
+def _pool(
+    candidates: list[Candidate], config: Config, check_one: runner.CheckOne
+) -> list[api.FileResult]:
+    """Through a pool of two workers, however few the files (runner.run checks fewer than
+    MIN_FILES_FOR_POOL in this process, where these checks would stop the tests)."""
+    results: list[api.FileResult] = []
+    runner._run_pool(candidates, config, 2, None, check_one, results.extend)
+    return results
+
+
+def _children() -> set[str]:
+    """This process's child processes (Linux)."""
+    return {
+        child
+        for task in Path(f"/proc/{os.getpid()}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    }
 
 
 def test_chunks_a_broken_pool_refuses_are_lost_not_fatal(project: Path) -> None:
@@ -86,6 +164,8 @@ if __name__ == "__main__":
     multiprocessing.get_all_start_methods = lambda: ["spawn"]
     multiprocessing.set_start_method("spawn")
     from nomock_lint import api, runner
+
+    runner.FORK = False
 
     started = []
     executor = runner._executor

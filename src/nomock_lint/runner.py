@@ -3,9 +3,16 @@
 Cache hits are found in this process (a stat, or reading and hashing, is far cheaper than
 starting a worker), so a warm run never starts a pool. The misses go to worker processes in
 chunks: few enough that start-up and result transfer stay small, enough that both cores stay
-busy to the end (largest files first). A worker that dies takes its pool with it; the files
-that were in flight are then checked again one by one, each in a fresh single-worker pool, so
-the file that kills a worker is reported as NM903 and every other file still gets its findings.
+busy to the end (largest files first). The files of a chunk whose worker died are checked
+again one by one, each by a fresh single worker, so the file that kills a worker is reported
+as NM903 and every other file still gets its findings.
+
+On Linux the workers are forked and fed through pipes (`_fork_map`): they inherit the chunks,
+the catalog and the configuration, and only a chunk's number goes to them. Elsewhere (macOS,
+Windows: no fork, or not a safe one) a `ProcessPoolExecutor` with the platform's start method
+runs them (`_executor_map`). On moto+botocore the executor's threads and queues cost the main
+process about 50 ms of CPU while both cores were busy checking, and importing
+`concurrent.futures` and `multiprocessing` 15-20 ms before the first file.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from nomock_lint.config import ConfigError
 from nomock_lint.discovery import Candidate
@@ -35,6 +42,8 @@ MIN_FILES_FOR_POOL = 24
 MAX_CHUNK = 48
 GC_EVERY = 64
 RECURSION_LIMIT = 20_000
+# Workers forked and fed through pipes (see the module's docstring); else an executor's.
+FORK = sys.platform == "linux" and hasattr(os, "fork")
 
 
 def default_jobs() -> int:
@@ -233,21 +242,16 @@ def chunked(candidates: Sequence[Candidate], jobs: int) -> list[list[Candidate]]
 def _executor(
     jobs: int, config: Config, cache: Cache | None, check_one: CheckOne
 ) -> ProcessPoolExecutor:
-    import multiprocessing
+    """A pool with the platform's default start method: workers import nomock afresh and get
+    the configuration, the cache and the check by pickling (spawn)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork: workers inherit the loaded catalog and configuration, nothing is pickled to start
-    # them. Elsewhere (macOS, Windows) the platform's default start method.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context(
-        "fork" if sys.platform == "linux" and "fork" in methods else None
-    )
     return ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(config, cache, check_one),
+        max_workers=jobs, initializer=_init_worker, initargs=(config, cache, check_one)
     )
+
+
+Done = Callable[[list["FileResult"]], None]
 
 
 def _run_pool(
@@ -256,12 +260,39 @@ def _run_pool(
     jobs: int,
     cache: Cache | None,
     check_one: CheckOne,
-    done: Callable[[list[FileResult]], None],
+    done: Done,
 ) -> None:
+    lost = _map(chunked(todo, jobs), jobs, config, cache, check_one, done)
+    if lost:
+        _isolate(lost, config, cache, check_one, done)
+
+
+def _map(
+    chunks: list[list[Candidate]],
+    jobs: int,
+    config: Config,
+    cache: Cache | None,
+    check_one: CheckOne,
+    done: Done,
+) -> list[Candidate]:
+    """Every chunk checked by `jobs` worker processes, `done` with its results as they come;
+    the files of the chunks that no worker finished (it died), in no particular order."""
+    if FORK:
+        return _fork_map(chunks, jobs, (config, cache, check_one), done)
+    return _executor_map(chunks, jobs, config, cache, check_one, done)
+
+
+def _executor_map(
+    chunks: list[list[Candidate]],
+    jobs: int,
+    config: Config,
+    cache: Cache | None,
+    check_one: CheckOne,
+    done: Done,
+) -> list[Candidate]:
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    chunks = chunked(todo, jobs)
     with _executor(jobs, config, cache, check_one) as pool:
         pending, lost = _submit(pool, chunks)
         while pending:
@@ -272,8 +303,7 @@ def _run_pool(
                     done(future.result())
                 except BrokenProcessPool:
                     lost += chunk
-    if lost:
-        _isolate(lost, config, cache, check_one, done)
+    return lost
 
 
 def _submit(
@@ -298,22 +328,173 @@ def _isolate(
     config: Config,
     cache: Cache | None,
     check_one: CheckOne,
-    done: Callable[[list[FileResult]], None],
+    done: Done,
 ) -> None:
-    """Check each file of a broken pool alone: the one that kills its worker becomes NM903."""
-    from concurrent.futures.process import BrokenProcessPool
-
+    """Check each file of a chunk whose worker died alone: the one that kills its worker
+    becomes NM903."""
     from nomock_lint import api
 
     for candidate in sorted(lost, key=lambda c: c.relpath):
-        with _executor(1, config, cache, check_one) as pool:
-            future = pool.submit(_check_chunk, [candidate])
+        if _map([[candidate]], 1, config, cache, check_one, done):
+            reason = "worker process died while checking this file"
+            died = api.unparsable(
+                candidate.relpath, candidate.language, candidate.is_test, reason, 1, 1, config
+            )
+            died.reusable = False
+            done([died])
+
+
+# -- forked workers ----------------------------------------------------------------------------
+
+_WorkerState = tuple["Config", "Cache | None", CheckOne]
+_INDEX_BYTES = 4  # a chunk's number, parent to worker
+_SIZE_BYTES = 8  # a message's length, worker to parent, before the pickled message
+
+
+class _Forked:
+    """A forked worker: its process, the pipe that takes it chunk numbers (closing it tells it
+    to exit), the pipe its results come back through, and the chunk it is checking."""
+
+    __slots__ = ("chunk", "pid", "results", "tasks")
+
+    def __init__(self, pid: int, tasks: int, results: int) -> None:
+        self.pid = pid
+        self.tasks = tasks
+        self.results = results
+        self.chunk = -1
+
+
+def _fork_map(
+    chunks: list[list[Candidate]], jobs: int, state: _WorkerState, done: Done
+) -> list[Candidate]:
+    import pickle
+    import select
+
+    workers: list[_Forked] = []
+    lost: list[Candidate] = []
+    finished = False
+    try:
+        for _ in range(min(jobs, len(chunks))):
+            workers.append(_fork(chunks, state, workers))
+        todo = iter(range(len(chunks)))
+        by_fd = {worker.results: worker for worker in workers}
+        poll = select.poll()
+        for worker in workers:
+            if _hand(worker, todo, lost, chunks):
+                poll.register(worker.results, select.POLLIN)
+            else:
+                del by_fd[worker.results]
+        while by_fd:
+            for fd, _ in poll.poll():
+                worker = by_fd[fd]
+                message = _receive(fd)
+                if message is None:  # it died
+                    lost += chunks[worker.chunk]
+                    worker.chunk = -1
+                else:
+                    kind, payload = pickle.loads(message)
+                    if kind == "error":
+                        raise payload
+                    done(payload)
+                    if _hand(worker, todo, lost, chunks):
+                        continue
+                poll.unregister(fd)
+                del by_fd[fd]
+        for index in todo:  # left over when every worker died
+            lost += chunks[index]
+        finished = True
+    finally:
+        for worker in workers:
+            os.close(worker.tasks)  # the end of its input: it exits
+            os.close(worker.results)
+            if not finished:  # an error here or Ctrl-C: no need to wait for its chunk
+                import signal
+
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker.pid, signal.SIGKILL)
+            os.waitpid(worker.pid, 0)
+    return lost
+
+
+def _hand(
+    worker: _Forked, todo: Iterator[int], lost: list[Candidate], chunks: list[list[Candidate]]
+) -> bool:
+    """The next chunk handed to `worker`; False when there is none, or it died meanwhile."""
+    index = next(todo, None)
+    worker.chunk = -1
+    if index is None:
+        return False
+    try:
+        os.write(worker.tasks, index.to_bytes(_INDEX_BYTES, "little"))
+    except OSError:  # its end of the pipe is closed: it died
+        lost += chunks[index]
+        return False
+    worker.chunk = index
+    return True
+
+
+def _fork(chunks: list[list[Candidate]], state: _WorkerState, others: list[_Forked]) -> _Forked:
+    tasks_read, tasks_write = os.pipe()
+    results_read, results_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        # Only the parent may hold the other workers' pipe ends: a worker that kept one open
+        # would keep that worker from seeing the end of its input.
+        for fd in (tasks_write, results_read, *(f for o in others for f in (o.tasks, o.results))):
+            os.close(fd)
+        _serve(chunks, state, tasks_read, results_write)
+    os.close(tasks_read)
+    os.close(results_write)
+    return _Forked(pid, tasks_write, results_read)
+
+
+def _serve(
+    chunks: list[list[Candidate]], state: _WorkerState, tasks: int, results: int
+) -> NoReturn:
+    """A worker's life: check each chunk whose number comes in, send back its results (or the
+    exception that stopped it: a failing plugin stops the run), exit at the end of the input."""
+    import pickle
+
+    code = 0
+    try:
+        _init_worker(*state)
+        while (index := _read(tasks, _INDEX_BYTES)) is not None:
+            chunk = chunks[int.from_bytes(index, "little")]
             try:
-                done(future.result())
-            except BrokenProcessPool:
-                reason = "worker process died while checking this file"
-                died = api.unparsable(
-                    candidate.relpath, candidate.language, candidate.is_test, reason, 1, 1, config
-                )
-                died.reusable = False
-                done([died])
+                message = pickle.dumps(("done", _check_chunk(chunk)), pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:
+                try:
+                    message = pickle.dumps(("error", exc), pickle.HIGHEST_PROTOCOL)
+                except Exception:
+                    error = RuntimeError(f"{type(exc).__name__}: {exc}")
+                    message = pickle.dumps(("error", error), pickle.HIGHEST_PROTOCOL)
+            _write(results, len(message).to_bytes(_SIZE_BYTES, "little"))
+            _write(results, message)
+    except BaseException:  # Ctrl-C, or the parent gone (a closed pipe): nothing to report to
+        code = 1
+    finally:
+        os._exit(code)  # not the parent's exit handlers, nor its buffered output
+
+
+def _receive(fd: int) -> bytes | None:
+    """One message from a worker; None if it died before sending all of it."""
+    size = _read(fd, _SIZE_BYTES)
+    return None if size is None else _read(fd, int.from_bytes(size, "little"))
+
+
+def _read(fd: int, size: int) -> bytes | None:
+    """Exactly `size` bytes, or None at the end of the input."""
+    parts = []
+    while size:
+        part = os.read(fd, min(size, 1 << 20))
+        if not part:
+            return None
+        parts.append(part)
+        size -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
