@@ -351,17 +351,24 @@ _INDEX_BYTES = 4  # a chunk's number, parent to worker
 _SIZE_BYTES = 8  # a message's length, worker to parent, before the pickled message
 
 
+# Chunks handed to a worker at a time: the next one waits in its pipe while it sends back the
+# results of the one before, so it does not wait for this process to read them (with one at a
+# time, each worker idled 40-55 ms per moto+botocore run between its 46 chunks).
+_AHEAD = 2
+
+
 class _Forked:
     """A forked worker: its process, the pipe that takes it chunk numbers (closing it tells it
-    to exit), the pipe its results come back through, and the chunk it is checking."""
+    to exit), the pipe its results come back through, and the chunks handed to it whose
+    results have not come back, oldest first (it checks them in that order)."""
 
-    __slots__ = ("chunk", "pid", "results", "tasks")
+    __slots__ = ("handed", "pid", "results", "tasks")
 
     def __init__(self, pid: int, tasks: int, results: int) -> None:
         self.pid = pid
         self.tasks = tasks
         self.results = results
-        self.chunk = -1
+        self.handed: list[int] = []
 
 
 def _fork_map(
@@ -372,42 +379,46 @@ def _fork_map(
 
     workers: list[_Forked] = []
     lost: list[Candidate] = []
+    todo = list(range(len(chunks) - 1, -1, -1))  # the next chunk last
     finished = False
     try:
         for _ in range(min(jobs, len(chunks))):
             workers.append(_fork(chunks, state, workers))
-        todo = iter(range(len(chunks)))
-        by_fd = {worker.results: worker for worker in workers}
+        live = {worker.results: worker for worker in workers}
         poll = select.poll()
         for worker in workers:
-            if _hand(worker, todo, lost, chunks):
-                poll.register(worker.results, select.POLLIN)
-            else:
-                del by_fd[worker.results]
-        while by_fd:
+            poll.register(worker.results, select.POLLIN)
+        for _ in range(_AHEAD):
+            for worker in workers:
+                _hand(worker, todo)
+        while any(worker.handed for worker in live.values()):
             for fd, _ in poll.poll():
-                worker = by_fd[fd]
+                worker = live[fd]
                 message = _receive(fd)
-                if message is None:  # it died
-                    lost += chunks[worker.chunk]
-                    worker.chunk = -1
-                else:
-                    kind, payload = pickle.loads(message)
-                    if kind == "error":
-                        raise payload
-                    done(payload)
-                    if _hand(worker, todo, lost, chunks):
-                        continue
-                poll.unregister(fd)
-                del by_fd[fd]
-        for index in todo:  # left over when every worker died
+                if message is None:  # it died checking its oldest chunk; the others wait
+                    lost += chunks[worker.handed.pop(0)]
+                    todo += reversed(worker.handed)
+                    worker.handed.clear()
+                    poll.unregister(fd)
+                    del live[fd]
+                    for other in live.values():
+                        while len(other.handed) < _AHEAD and _hand(other, todo):
+                            pass
+                    continue
+                worker.handed.pop(0)
+                _hand(worker, todo)  # before reading the results, so that it goes on at once
+                kind, payload = pickle.loads(message)
+                if kind == "error":
+                    raise payload
+                done(payload)
+        for index in todo:  # left when every worker died
             lost += chunks[index]
         finished = True
     finally:
         for worker in workers:
             os.close(worker.tasks)  # the end of its input: it exits
             os.close(worker.results)
-            if not finished:  # an error here or Ctrl-C: no need to wait for its chunk
+            if not finished:  # an error here or Ctrl-C: no need to wait for its chunks
                 import signal
 
                 with contextlib.suppress(ProcessLookupError):
@@ -416,26 +427,25 @@ def _fork_map(
     return lost
 
 
-def _hand(
-    worker: _Forked, todo: Iterator[int], lost: list[Candidate], chunks: list[list[Candidate]]
-) -> bool:
-    """The next chunk handed to `worker`; False when there is none, or it died meanwhile."""
-    index = next(todo, None)
-    worker.chunk = -1
-    if index is None:
+def _hand(worker: _Forked, todo: list[int]) -> bool:
+    """The next chunk handed to `worker`; False when there is none, or it died meanwhile (its
+    end of the pipe closed: the chunk goes back, and its death shows when its results end)."""
+    if not todo:
         return False
+    index = todo.pop()
     try:
         os.write(worker.tasks, index.to_bytes(_INDEX_BYTES, "little"))
-    except OSError:  # its end of the pipe is closed: it died
-        lost += chunks[index]
+    except OSError:
+        todo.append(index)
         return False
-    worker.chunk = index
+    worker.handed.append(index)
     return True
 
 
 def _fork(chunks: list[list[Candidate]], state: _WorkerState, others: list[_Forked]) -> _Forked:
     tasks_read, tasks_write = os.pipe()
     results_read, results_write = os.pipe()
+    _widen(results_write)
     pid = os.fork()
     if pid == 0:  # the worker
         # Only the parent may hold the other workers' pipe ends: a worker that kept one open
@@ -446,6 +456,18 @@ def _fork(chunks: list[list[Candidate]], state: _WorkerState, others: list[_Fork
     os.close(tasks_read)
     os.close(results_write)
     return _Forked(pid, tasks_write, results_read)
+
+
+def _widen(fd: int) -> None:
+    """A pipe that holds a chunk's results (a megabyte), where Linux lets it (64 KB by default):
+    the worker goes on to its next chunk instead of waiting for this process to read them (its
+    writes waited 13-17 ms per moto+botocore run)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass  # not Linux, or above the user's limit (/proc/sys/fs/pipe-max-size)
 
 
 def _serve(
