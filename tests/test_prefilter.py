@@ -317,3 +317,58 @@ def test_only_the_imported_names_that_hold_a_trigger_are_followed(case: str) -> 
         assert (source.count(b"\n", 0, use) + 1 in found_lines) == (followed and name != "SkipTest")
     with_filter = api.check_source(source, "tests/test_a.py", "python", True, CONFIG)
     assert with_filter.findings == without.findings
+
+
+# A catalog name that a module-level import binds to a path outside the catalog (botocore's
+# tests: `from tests import mock`) is no trigger after that import (True: the use in
+# `test_use` holds no offset); anything that may let it mean the catalog's keeps it (False).
+# Either way a full parse, without the prefilter, finds the same.
+SHADOWED = {
+    "from the project's tests": ("from tests import mock\n", "mock.patch('x')", True),
+    "among other names": ("from tests import (\n    a,\n    mock,\n)\n", "mock.Mock()", True),
+    "aliased": ("from tests import m as mock\n", "mock.patch('x')", True),
+    "import as": ("import tests.helpers as mock\n", "mock.patch('x')", True),
+    "relative": ("from . import mock\n", "mock.patch('x')", True),
+    "an attribute of it": ("from tests import mock\n", "x = mock.MagicMock()", True),
+    "the catalog's module": ("from unittest import mock\n", "mock.patch('x')", False),
+    "under the catalog's module": ("from mock import mock\n", "mock.patch('x')", False),
+    "the module itself": ("import mock\n", "mock.patch('x')", False),
+    "imported again in a function": (
+        "from tests import mock\n\n\ndef f():\n    import mock\n",
+        "mock.patch('x')",
+        False,
+    ),
+    "imported under a condition": (
+        "try:\n    from tests import mock\nexcept ImportError:\n    pass\n",
+        "mock.patch('x')",
+        False,
+    ),
+    "in a string": ('"""\nfrom tests import mock\n"""\n', "mock.patch('x')", False),
+    "used before": ("", "mock.patch('x')\nfrom tests import mock", False),
+    "an attribute spaced from its root": (
+        "import unittest\nfrom tests import mock\n",
+        "unittest .mock.patch('x')",
+        False,
+    ),
+    "after a dot and a comment": (
+        "import unittest\nfrom tests import mock\n",
+        "(unittest.  # why\n        mock.patch('x'))",
+        False,
+    ),
+    "a fixture's name": ("from tests import mocker\n", "mocker.patch('x')", False),
+}
+
+
+@pytest.mark.parametrize("case", SHADOWED)
+def test_a_catalog_name_bound_outside_the_catalog_is_no_trigger(case: str) -> None:
+    imports, use, shadowed = SHADOWED[case]
+    source = f"{imports}\n\ndef test_use():\n    {use}\n".encode()
+    offsets = prefilter.trigger_offsets(source, "tests/test_a.py", CONFIG.rules, True)
+    body = source.index(b"def test_use")
+    assert offsets is not None
+    assert (not any(o > body for o in offsets)) == shadowed, offsets
+    with_filter = api.check_source(source, "tests/test_a.py", "python", True, CONFIG)
+    without = api.check_source(
+        source, "tests/test_a.py", "python", True, CONFIG, use_prefilter=False
+    )
+    assert with_filter.findings == without.findings

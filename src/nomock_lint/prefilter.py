@@ -17,6 +17,9 @@ list to keep in step. Why each derivation is sound:
   it binds spells the trigger) is a trigger where it is used, but it yields a finding only
   where it is called, decorates, is a `with` item or is assigned an item (assigning its
   attributes: below), so a value read (`f"{ACCOUNT_ID}"`) outside a `with` header is not one;
+- a catalog name found anywhere (`mock`, `MagicMock`) is no trigger after a module-level
+  import that binds it to a path outside the catalog (`from tests import mock`), on its own or
+  as the root of `name.attr`: the extractor resolves it to that path or to a local (_shadowed);
 - a Python test-mode attribute (`app.testing`, `app.config["TESTING"]`) is read as spelled, as
   a dotted name or a string key: its last name counts only after a dot or a quote;
 - a call on a global (`vi.fn`), a fixture parameter or a method needs that name;
@@ -39,11 +42,14 @@ import bisect
 import functools
 import re
 from collections.abc import Container, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nomock_lint.catalog import Matchers, Rule
 from nomock_lint.engine import in_folder
 from nomock_lint.records import Record
+
+if TYPE_CHECKING:
+    from nomock_lint.import_targets import Statements
 
 # Identifiers are one alternation shaped as a trie (`s(?:inon|tub)`), so that at each offset
 # the regex engine follows at most one branch per character instead of trying every word; on a
@@ -113,7 +119,9 @@ class _Words(Record):
         "class_words",
         "idents",
         "modules",
+        "paths",
         "regexes",
+        "unshadowable",
     )
 
     def __init__(self) -> None:
@@ -126,6 +134,9 @@ class _Words(Record):
         self.assigned: set[str] = set()  # JS roots assigned to
         self.arg0_imported: set[str] = set()  # Python calls whose arg0 is imported
         self.assign_imported = False  # Python: an imported name's attribute as a target
+        self.paths: set[str] = set()  # Python: every dotted path that the catalog names
+        # Python: names that match as a fixture parameter or a method, whatever binds them
+        self.unshadowable: set[str] = set()
 
     def add(self, m: Matchers, language: str, is_test: bool) -> None:
         python = language == "python"
@@ -153,6 +164,20 @@ class _Words(Record):
         self.regexes += m.triggers
         self.assigned.update(m.assign_roots)
         self.assign_imported = self.assign_imported or (python and m.assign_imported)
+        if python:
+            arg0_calls = [entry.call for entry in m.call_arg0]
+            self.paths.update(
+                path.removesuffix(".*")
+                for paths in (m.modules, m.calls, arg0_calls, m.fixture_calls)
+                for path in paths
+            )
+            self.paths.update((*m.subscript_assign, *m.assign_roots, *m.attributes))
+            self.paths.update(m.sys_modules)
+            # (as engine.CompiledRules.wanted reads a parameter's name)
+            on_parameters = [entry.call for entry in m.call_arg0 if entry.binding == "param"]
+            parameters = (*m.fixture_calls, *m.subscript_assign, *on_parameters)
+            self.unshadowable.update((*m.fixtures, *m.method_calls))
+            self.unshadowable.update(_root(path) for path in parameters)
 
 
 # A regex that opens with a lookbehind or `\b` gets no literal-prefix scan from `re`: it is
@@ -288,10 +313,12 @@ class _Triggers(Record):
         "arg0_imported",
         "assign_imported",
         "binding_prefixes",
+        "catalog_paths",
         "class_words",
         "insensitive",
         "named",
         "parts",
+        "shadowable",
     )
 
     def __init__(
@@ -303,6 +330,8 @@ class _Triggers(Record):
         binding_prefixes: frozenset[str],
         arg0_imported: frozenset[str],
         assign_imported: bool,
+        shadowable: frozenset[bytes] = frozenset(),
+        catalog_paths: frozenset[str] = frozenset(),
     ) -> None:
         self.parts = parts
         # Python: the names that hold a case-insensitive word, by that word (lower-cased), each
@@ -314,6 +343,10 @@ class _Triggers(Record):
         self.binding_prefixes = binding_prefixes
         self.arg0_imported = arg0_imported  # Python calls whose first argument must be imported
         self.assign_imported = assign_imported  # Python: an imported name's attribute as a target
+        # Python: the catalog names found anywhere that an import may bind to a path outside
+        # the catalog, and every path the catalog names (see _shadowed).
+        self.shadowable = shadowable
+        self.catalog_paths = catalog_paths
 
 
 @functools.lru_cache(maxsize=64)
@@ -388,6 +421,7 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
     parts += [_Trigger(r) for r in words.regexes]
     # Several rules share a trigger (and `vitest` is both a word and a catalog regex).
     unique = {t.regex: t for t in reversed(parts)}
+    anywhere_names = {n for by_name in named.values() for n, at in by_name.items() if "" in at}
     return _Triggers(
         [t for t in parts if unique[t.regex] is t],
         named,
@@ -396,6 +430,8 @@ def _triggers(rules: tuple[Rule, ...], language: str, is_test: bool) -> _Trigger
         frozenset(words.binding_prefixes),
         frozenset(words.arg0_imported),
         words.assign_imported,
+        frozenset(anywhere_names - {w.encode() for w in words.unshadowable}),
+        frozenset(words.paths),
     )
 
 
@@ -612,6 +648,119 @@ def _in_definition_name(data: bytes, pos: int) -> bool:
     return gap < start and (data.endswith(b"class", 0, gap) or data.endswith(b"def", 0, gap))
 
 
+# `from m ` before `import` at the start of a line (`m` may be relative: `.`, `.m`).
+_FROM = re.compile(rb"from[ \t]+([\w.]+)[ \t]+")
+
+
+def _shadowed(data: bytes, statements: Statements, triggers: _Triggers) -> dict[bytes, int]:
+    """The catalog names found anywhere (`mock`, `MagicMock`) that a module-level import binds
+    to a path outside the catalog, each with where that import's line starts: botocore's tests
+    import `mock` from their own package (`from tests import mock`), which makes hundreds of
+    `mock.Mock()` calls no finding. From that line on, such a name on its own or as the root of
+    `name.attr` (_in_shadow) is no trigger: the extractor resolves it to that import's path or
+    to a binding in a function or class (a local, or a parameter: no name that matches as a
+    parameter or a method is shadowed), never to the catalog. The import is the only import
+    statement that spells the name (another may bind it to the catalog: `import mock` in a
+    function), and the outline lexer reads it as a statement at module level (not text in a
+    string): unconditional, and before the name's uses that lose their trigger."""
+    from nomock_lint import import_targets
+    from nomock_lint.frontends.python_outline import module_statements
+
+    shadowable = triggers.shadowable
+    spelled: dict[bytes, int] = {}  # how many import statements spell each name
+    candidates = []
+    for keyword, _, bound in statements:
+        names = [n for n in import_targets.IDENT.findall(bound) if n in shadowable]
+        for name in names:
+            spelled[name] = spelled.get(name, 0) + 1
+        if names:
+            candidates.append((keyword, bound))
+    shadowed: dict[bytes, int] = {}
+    lines: set[int] | None = None
+    for keyword, bound in candidates:
+        line = import_targets.logical_line_start(data, keyword)
+        module = None
+        if line != keyword:  # `from m import`, else only `import` opens the line
+            found = _FROM.fullmatch(data, line, keyword)
+            if found is None:
+                continue
+            module = found.group(1)
+        for name, path in _bound_paths(bound, module):
+            if spelled.get(name) != 1 or not _outside_catalog(path, triggers.catalog_paths):
+                continue
+            if lines is None:
+                starts = module_statements(data)
+                if starts is None:
+                    return {}
+                lines = set(starts)
+            if line in lines:
+                shadowed[name] = line
+    return shadowed
+
+
+def _bound_paths(bound: bytes, module: bytes | None) -> list[tuple[bytes, str]]:
+    """The names that an import statement's clauses (`a.b as c, d`; `module` for `from
+    module import`) bind, each with the dotted path it binds; none where the text is unusual
+    (a comment, a backslash, a clause that is not `name` or `name as alias`)."""
+    if b"#" in bound or b"\\" in bound:
+        return []
+    bindings = []
+    for clause in bound.strip().removeprefix(b"(").removesuffix(b")").split(b","):
+        words = clause.split()
+        if not words:
+            continue  # after a trailing comma
+        if len(words) == 3 and words[1] == b"as":
+            name, alias = words[0], words[2]
+        elif len(words) == 1:
+            name, alias = words[0], None
+        else:
+            return []
+        if module is not None:
+            path = module + b"." + name
+        else:  # `import a.b` binds `a`
+            path = name if alias else name.split(b".", 1)[0]
+        bindings.append((alias or path.rsplit(b".", 1)[-1], path.decode("ascii", "replace")))
+    return bindings
+
+
+def _outside_catalog(path: str, catalog: frozenset[str]) -> bool:
+    """Whether no catalog path is `path`, under it or above it (a relative import's path is
+    none of them: the catalog's are absolute)."""
+    if path.startswith("."):
+        return True
+    return not any(
+        known == path or known.startswith(path + ".") or path.startswith(known + ".")
+        for known in catalog
+    )
+
+
+def _in_shadow(data: bytes, start: int, name: bytes, shadowed: dict[bytes, int]) -> bool:
+    """Whether the catalog name at `start` is one that `_shadowed` says is no trigger there:
+    on its own, or after `root.` where the root is."""
+    if start and data[start - 1] == 46:  # `root.name`
+        root = start - 1
+        while root and data[root - 1] in _NAME_BYTES:
+            root -= 1
+        since = shadowed.get(data[root : start - 1])
+        return since is not None and since <= root and _on_its_own(data, root)
+    since = shadowed.get(name)
+    return since is not None and since <= start and _on_its_own(data, start)
+
+
+def _on_its_own(data: bytes, start: int) -> bool:
+    """Whether the name at `start` is not an attribute: no dot before it (white space, line
+    breaks and continuations between), nor the end of a comment that may follow one, nor a
+    non-ASCII letter of a longer name."""
+    if start and data[start - 1] >= 0x80:
+        return False
+    from nomock_lint import import_targets
+
+    end = import_targets.blank_before(data, start)
+    if end and data[end - 1] == 46:
+        return False
+    return b"\n" not in data[end:start] or b"#" not in data[data.rfind(b"\n", 0, end) + 1 : end]
+
+
 # A `with` statement starts a logical line (a compound statement follows no `;` or `:`): only
 # indentation, or `async`, is before it on its line. (The literal first: `^` first is tried at
 # every offset, a third of the prefilter's time on moto.)
@@ -678,6 +827,8 @@ def trigger_offsets(
     triggers = _triggers(rules, "python", is_test)
     found: list[int] = []
     placed: dict[str, list[int]] = {}  # names that count only in place (see _placed)
+    statements = list(import_targets.import_statements(data))
+    shadowed: dict[bytes, int] | None = None  # see _shadowed: found at the first catalog name
     lowered = data.lower()
     for word in triggers.insensitive:
         # A class word counts in a class or def name (`class RedisFake`, `def make_mock_user`),
@@ -704,15 +855,18 @@ def trigger_offsets(
                 if start != run:
                     run = start
                     end = _NAME_END.match(data, pos + len(spelled)).end()  # type: ignore[union-attr]
-                    for place in catalog_names.get(data[start:end], ()):
+                    name = data[start:end]
+                    for place in catalog_names.get(name, ()):
                         if place:
                             placed.setdefault(place, []).append(start)
-                        else:
+                            continue
+                        if shadowed is None:
+                            shadowed = _shadowed(data, statements, triggers)
+                        if not (shadowed and _in_shadow(data, start, name, shadowed)):
                             found.append(start)
             pos = lowered.find(spelled, pos + 1)
     for place, starts in placed.items():
         found += _placed(data, starts, place)
-    statements = list(import_targets.import_statements(data))
     # Where each statement's logical line starts (`from m` comes before `import`).
     lines = [import_targets.logical_line_start(data, keyword) for keyword, _, _ in statements]
     imports = b"\n".join(

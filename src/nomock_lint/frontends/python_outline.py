@@ -189,15 +189,8 @@ def stub_bodies(
     long assignments to one name that hold none by `name = 0` (see the module's docstring);
     None when nothing is replaced or the lexer is unsure. The lexer's regexes are compiled for
     a large file or when `compile_patterns` says so (see _Lexer)."""
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    if (b"\t" in data or b"\f" in data) and (
-        _TAB_INDENT.search(data) or _TAB_INDENT_FIRST.match(data, start)
-    ):
-        # Where they indent a line (or go before its comment, or make it up) the lexer, which
-        # counts spaces, would misread it. Elsewhere (in a string, between tokens) they are
-        # like any other character to it: botocore's tests hold tabs in XML bodies.
-        return None
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+    start = _lexable(data)
+    if start is None:
         return None
     stubs: list[tuple[int, int, int, bytes]] = []  # (start, header line, end, stub)
     try:
@@ -217,6 +210,34 @@ def stub_bodies(
         pos = end
     out.append(data[pos:])
     return b"".join(out)
+
+
+def module_statements(data: bytes) -> list[int] | None:
+    """Where each module-level statement starts (its line's start), as `stub_bodies` reads
+    them; None when the lexer is unsure."""
+    start = _lexable(data)
+    if start is None:
+        return None
+    try:
+        return _Lexer(data, True).statements(start, len(data), 0)
+    except _Unsure:
+        return None
+
+
+def _lexable(data: bytes) -> int | None:
+    """Where the lexer starts reading `data` (after a byte order mark), or None where it would
+    misread it."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if (b"\t" in data or b"\f" in data) and (
+        _TAB_INDENT.search(data) or _TAB_INDENT_FIRST.match(data, start)
+    ):
+        # Where they indent a line (or go before its comment, or make it up) the lexer, which
+        # counts spaces, would misread it. Elsewhere (in a string, between tokens) they are
+        # like any other character to it: botocore's tests hold tabs in XML bodies.
+        return None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    return start
 
 
 def trigger_lines(data: bytes, offsets: Sequence[int]) -> list[int]:
