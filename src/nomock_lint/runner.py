@@ -242,8 +242,8 @@ def chunked(candidates: Sequence[Candidate], jobs: int) -> list[list[Candidate]]
 def _executor(
     jobs: int, config: Config, cache: Cache | None, check_one: CheckOne
 ) -> ProcessPoolExecutor:
-    """A pool with the platform's default start method: workers import nomock afresh and get
-    the configuration, the cache and the check by pickling (spawn)."""
+    """A pool with the platform's default start method (spawn on macOS and Windows: workers
+    import nomock afresh and get the configuration, the cache and the check by pickling)."""
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(
@@ -351,24 +351,17 @@ _INDEX_BYTES = 4  # a chunk's number, parent to worker
 _SIZE_BYTES = 8  # a message's length, worker to parent, before the pickled message
 
 
-# Chunks handed to a worker at a time: the next one waits in its pipe while it sends back the
-# results of the one before, so it does not wait for this process to read them (with one at a
-# time, each worker idled 40-55 ms per moto+botocore run between its 46 chunks).
-_AHEAD = 2
-
-
 class _Forked:
     """A forked worker: its process, the pipe that takes it chunk numbers (closing it tells it
-    to exit), the pipe its results come back through, and the chunks handed to it whose
-    results have not come back, oldest first (it checks them in that order)."""
+    to exit), the pipe its results come back through, and the chunk it is checking (-1: none)."""
 
-    __slots__ = ("handed", "pid", "results", "tasks")
+    __slots__ = ("chunk", "pid", "results", "tasks")
 
     def __init__(self, pid: int, tasks: int, results: int) -> None:
         self.pid = pid
         self.tasks = tasks
         self.results = results
-        self.handed: list[int] = []
+        self.chunk = -1
 
 
 def _fork_map(
@@ -388,24 +381,17 @@ def _fork_map(
         poll = select.poll()
         for worker in workers:
             poll.register(worker.results, select.POLLIN)
-        for _ in range(_AHEAD):
-            for worker in workers:
-                _hand(worker, todo)
-        while any(worker.handed for worker in live.values()):
+            _hand(worker, todo)
+        while any(worker.chunk >= 0 for worker in live.values()):
             for fd, _ in poll.poll():
                 worker = live[fd]
                 message = _receive(fd)
-                if message is None:  # it died checking its oldest chunk; the others wait
-                    lost += chunks[worker.handed.pop(0)]
-                    todo += reversed(worker.handed)
-                    worker.handed.clear()
+                if message is None:  # it died, checking its chunk or idle
+                    if worker.chunk >= 0:
+                        lost += chunks[worker.chunk]
                     poll.unregister(fd)
                     del live[fd]
-                    for other in live.values():
-                        while len(other.handed) < _AHEAD and _hand(other, todo):
-                            pass
                     continue
-                worker.handed.pop(0)
                 _hand(worker, todo)  # before reading the results, so that it goes on at once
                 kind, payload = pickle.loads(message)
                 if kind == "error":
@@ -418,7 +404,7 @@ def _fork_map(
         for worker in workers:
             os.close(worker.tasks)  # the end of its input: it exits
             os.close(worker.results)
-            if not finished:  # an error here or Ctrl-C: no need to wait for its chunks
+            if not finished:  # an error here or Ctrl-C: no need to wait for its chunk
                 import signal
 
                 with contextlib.suppress(ProcessLookupError):
@@ -427,26 +413,30 @@ def _fork_map(
     return lost
 
 
-def _hand(worker: _Forked, todo: list[int]) -> bool:
-    """The next chunk handed to `worker`; False when there is none, or it died meanwhile (its
-    end of the pipe closed: the chunk goes back, and its death shows when its results end)."""
-    if not todo:
-        return False
-    index = todo.pop()
-    try:
-        os.write(worker.tasks, index.to_bytes(_INDEX_BYTES, "little"))
-    except OSError:
-        todo.append(index)
-        return False
-    worker.handed.append(index)
-    return True
+def _hand(worker: _Forked, todo: list[int]) -> None:
+    """The next chunk, if any, handed to `worker` (if it died meanwhile, its end of the pipe is
+    closed: the chunk goes back, and its death shows when its results end)."""
+    worker.chunk = -1
+    if todo:
+        index = todo.pop()
+        try:
+            os.write(worker.tasks, index.to_bytes(_INDEX_BYTES, "little"))
+        except OSError:
+            todo.append(index)
+        else:
+            worker.chunk = index
 
 
 def _fork(chunks: list[list[Candidate]], state: _WorkerState, others: list[_Forked]) -> _Forked:
     tasks_read, tasks_write = os.pipe()
     results_read, results_write = os.pipe()
     _widen(results_write)
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # (EAGAIN: too many processes) the run stops with it, no pipe left open
+        for fd in (tasks_read, tasks_write, results_read, results_write):
+            os.close(fd)
+        raise
     if pid == 0:  # the worker
         # Only the parent may hold the other workers' pipe ends: a worker that kept one open
         # would keep that worker from seeing the end of its input.
