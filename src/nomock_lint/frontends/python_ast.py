@@ -175,10 +175,20 @@ _MIRRORED = {
 }
 
 
+def _first_line(node: ast.stmt) -> int:
+    """Where a statement starts: a decorated function's or class's first decorator."""
+    decorators = getattr(node, "decorator_list", None)
+    return decorators[0].lineno if decorators else node.lineno
+
+
 class _Extractor:
     def __init__(self, lines: Lines, wanted: Wanted, keep: Sequence[int] | None = None) -> None:
         self.lines = lines
         self.keep = keep
+        # The last line to keep in the scope being read (module, class or function): past it,
+        # a statement yields no fact and binds nothing that kept code reads (bindings are read
+        # in order), so the rest of the scope's statements are left (see `statements`).
+        self.last_kept = (keep[-1] if keep else 0) if keep is not None else 1 << 62
         self.facts = Facts()
         self.want_methods = wanted.method_calls
         self.want_variables = wanted.variables
@@ -279,8 +289,21 @@ class _Extractor:
     # -- statements -----------------------------------------------------------------------
 
     def statements(self, body: list[ast.stmt]) -> None:
+        last = self.last_kept
         for stmt in body:
+            if stmt.lineno > last and _first_line(stmt) > last:
+                return
             self.statement(stmt)
+
+    def enter(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
+        """Start reading a function's or class's body: its last line to keep (see
+        `last_kept`); returns the enclosing scope's, to restore after."""
+        outer = self.last_kept
+        if self.keep is not None:
+            end = node.end_lineno or node.lineno
+            i = bisect.bisect_right(self.keep, end)
+            self.last_kept = self.keep[i - 1] if i else 0
+        return outer
 
     def skipped(self, node: ast.stmt, t: type[ast.stmt]) -> bool:
         """Whether `node` (of type `t`) holds no line to keep: then only what it binds is
@@ -414,6 +437,7 @@ class _Extractor:
         for default in (*args.defaults, *(d for d in args.kw_defaults if d is not None)):
             self.expr(default)
         self.define(node, DefKind.FUNCTION)
+        outer = self.enter(node)
         self.push()
         for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
             if arg is None:
@@ -423,6 +447,7 @@ class _Extractor:
                 self.facts.parameters.append(Parameter(arg.arg, node.name, self.span(arg)))
         self.statements(node.body)
         self.pop()
+        self.last_kept = outer
 
     def klass(self, node: ast.ClassDef) -> None:
         for decorator in node.decorator_list:
@@ -435,9 +460,11 @@ class _Extractor:
         for kw in node.keywords:
             self.expr(kw.value)
         self.define(node, DefKind.CLASS, tuple(bases))
+        outer = self.enter(node)
         self.push(is_class=True)
         self.statements(node.body)
         self.pop()
+        self.last_kept = outer
 
     def define(
         self,
