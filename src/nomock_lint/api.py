@@ -60,8 +60,6 @@ def extract_facts(
         from nomock_lint.frontends import python_ast
         from nomock_lint.frontends.source import decode_python
 
-        text = decode_python(data)
-        lines = Lines(text)  # split into lines once, for the extractor and the findings' context
         keep = None
         if triggers is not None:
             from nomock_lint.frontends import python_outline
@@ -70,11 +68,18 @@ def extract_facts(
             stubbed = python_outline.stub_bodies(data, triggers)
             if stubbed is not None:
                 try:
-                    tree = python_ast.parse(decode_python(stubbed))
+                    short = decode_python(stubbed)
+                    tree = python_ast.parse(short)
                 except ParseError:
                     pass  # reported from the whole file below, at its own place
                 else:
+                    # Where code is kept its lines are the file's, and every fact, finding and
+                    # `nomock:` comment is there (each holds a trigger): the extractor and the
+                    # findings' context read them from this text, a third of the whole.
+                    lines = Lines(short)
                     return python_ast.extract_tree(tree, lines, wanted, keep), lines
+        text = decode_python(data)
+        lines = Lines(text)  # split into lines once, for the extractor and the findings' context
         try:
             return python_ast.extract_tree(python_ast.parse(text), lines, wanted, keep), lines
         except ParseError as first:
