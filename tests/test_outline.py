@@ -30,11 +30,12 @@ def _filler(name: str, indent: str = "") -> str:
     )
 
 
-def _stubbed(source: str, path: str = TEST_PATH) -> str | None:
+def _stubbed(source: str, path: str = TEST_PATH, *, tails: bool = False) -> str | None:
+    """The source as parsed (by default without leaving out the tails: see test_tails)."""
     data = source.encode()
     offsets = prefilter.trigger_offsets(data, path, CONFIG.rules, path.startswith("tests/"))
     assert offsets is not None
-    stubbed = python_outline.stub_bodies(data, offsets)
+    stubbed = python_outline.stub_bodies(data, offsets, tails=tails)
     return stubbed.decode() if stubbed is not None else None
 
 
@@ -351,8 +352,8 @@ def test_a_small_file_is_lexed_only_with_compiled_patterns() -> None:
     # Members indented by 3: no file compiled that pattern, and this one is too small to.
     source = b"class A:\n   def f(self):\n      mock = 1\n   def g(self):\n      pass\n"
     offsets = [source.index(b"mock")]
-    assert python_outline.stub_bodies(source, offsets) is None
-    stubbed = python_outline.stub_bodies(source, offsets, compile_patterns=True)
+    assert python_outline.stub_bodies(source, offsets, tails=False) is None
+    stubbed = python_outline.stub_bodies(source, offsets, compile_patterns=True, tails=False)
     assert stubbed is not None
     assert stubbed.decode().splitlines()[3] == "   def g(): pass"
 
@@ -430,3 +431,73 @@ def test_comparisons_in_an_assigned_value_do_not_keep_it() -> None:
     stubbed = _stubbed(source)
     assert stubbed is not None
     assert stubbed.splitlines()[0] == "a = 0"
+
+
+# What comes after a block's last trigger is left out (a blank line for each of its lines): at
+# module level, in a class looked into, in a function kept. Each source calls `after()` after
+# its trigger; the flag says whether that call is left out of a text that parses.
+TAILS = {
+    "module": ("mock.patch('x')\nafter()\n", True),
+    "function": ("def test_a():\n    mock.patch('x')\n    y = 1\n    after()\n", True),
+    "method": (
+        "class TestA:\n    def test_a(self):\n        mock.patch('x')\n        after()\n",
+        True,
+    ),
+    "nested block": (
+        "def test_a():\n    if x:\n        mock.patch('x')\n        y = 2\n    after()\n",
+        True,
+    ),
+    "trigger in the docstring": (
+        'def test_a():\n    """Uses mock.\n\n    more = 1\n    """\n    y = 1\n    after()\n',
+        True,
+    ),
+    "trigger in a comment before the first statement": (
+        "def test_a():\n    # no mock here\n    after()\n",
+        False,
+    ),
+    "an else of the statement": (
+        "def test_a():\n    if x:\n        mock.patch('x')\n    else:\n        after()\n",
+        False,
+    ),
+    "the except of a try": (
+        "def test_a():\n    try:\n        mock.patch('x')\n    except E:\n        after()\n",
+        False,
+    ),
+    "a closing bracket": (
+        "def test_a():\n    f(\n        mock.patch('x'),\n    )\n    after()\n",
+        True,
+    ),
+    "a definition under a decorator across lines": (
+        "def test_a():\n    @mock.patch(\n        'x',\n    )\n    def inner():\n        after()\n",
+        False,
+    ),
+    "a string with a line at column 0": (
+        "def test_a():\n    x = '''\n    mock\nz'''\n    after()\n",
+        True,
+    ),
+    "a backslash continuation": (
+        "def test_a():\n    x = mock.patch('x') + \\\n    after()\n",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", TAILS)
+def test_tails(case: str) -> None:
+    """The stubbed text keeps every line where it was and parses, or keeps the tails (a guess
+    that cuts a statement is retried without them), and no finding is lost or added."""
+    source = "from unittest import mock\n\n\n" + TAILS[case][0]
+    stubbed = _stubbed(source, tails=True) or source  # (None: nothing to leave out)
+    assert len(stubbed.splitlines()) == len(source.splitlines())
+    try:
+        compile(stubbed, "stubbed", "exec", dont_inherit=True)
+        parses = True
+    except SyntaxError:
+        parses = False
+    assert ("after()" not in stubbed and parses) == TAILS[case][1], stubbed
+    with_filter = api.check_source(source.encode(), TEST_PATH, "python", True, CONFIG)
+    without = api.check_source(
+        source.encode(), TEST_PATH, "python", True, CONFIG, use_prefilter=False
+    )
+    assert with_filter.findings == without.findings
+    assert with_filter.outcome == without.outcome

@@ -51,15 +51,15 @@ def _nasty_tree(root: Path, outside: Path) -> dict[str, tuple[str, str]]:
     )
     put(
         "deep_parens.py",
-        # (An expression statement: an assignment to one name of what holds no trigger is
-        # stubbed, see python_outline, and the parser would never see the brackets.)
-        (MOCK_IMPORT + "print" + "(" * 3000 + "1" + ")" * 3000 + "\n").encode(),
+        # (A statement that holds a trigger: code after a file's last one is not parsed, nor
+        # an assignment to one name of what holds none, see python_outline.)
+        (MOCK_IMPORT + "mock.patch" + "(" * 3000 + "1" + ")" * 3000 + "\n").encode(),
         "unparsable",
         "nested parentheses",
     )
     put(
         "long_sum.py",
-        (MOCK_IMPORT + "print(" + " + ".join(["1"] * 5000) + ")\n").encode(),
+        (MOCK_IMPORT + "mock.patch(" + " + ".join(["1"] * 5000) + ")\n").encode(),
         "checked",
     )
     put(

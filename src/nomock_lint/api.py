@@ -60,25 +60,26 @@ def extract_facts(
         from nomock_lint.frontends import python_ast
         from nomock_lint.frontends.source import decode_python
 
+        text = decode_python(data)  # (undecodable bytes anywhere make the file NM903)
         keep = None
         if triggers is not None:
             from nomock_lint.frontends import python_outline
 
             keep = python_outline.trigger_lines(data, triggers)
-            stubbed = python_outline.stub_bodies(data, triggers)
-            if stubbed is not None:
+            for tails in (True, False):  # (a tail may be cut wrongly: see python_outline._tail)
+                stubbed = python_outline.stub_bodies(data, triggers, tails=tails)
+                if stubbed is None:
+                    break
                 try:
                     short = decode_python(stubbed)
                     tree = python_ast.parse(short)
                 except ParseError:
-                    pass  # reported from the whole file below, at its own place
-                else:
-                    # Where code is kept its lines are the file's, and every fact, finding and
-                    # `nomock:` comment is there (each holds a trigger): the extractor and the
-                    # findings' context read them from this text, a third of the whole.
-                    lines = Lines(short)
-                    return python_ast.extract_tree(tree, lines, wanted, keep), lines
-        text = decode_python(data)
+                    continue  # else reported from the whole file below, at its own place
+                # Where code is kept its lines are the file's, and every fact, finding and
+                # `nomock:` comment is there (each holds a trigger): the extractor and the
+                # findings' context read them from this text, a third of the whole.
+                lines = Lines(short)
+                return python_ast.extract_tree(tree, lines, wanted, keep), lines
         lines = Lines(text)  # split into lines once, for the extractor and the findings' context
         try:
             return python_ast.extract_tree(python_ast.parse(text), lines, wanted, keep), lines

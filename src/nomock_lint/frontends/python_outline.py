@@ -11,13 +11,17 @@ text holds no offset from `prefilter.trigger_offsets` is replaced by `def name()
 `class name: pass`) on its header's line and empty lines for the rest; one whose offsets are
 all in its decorators or signature (`@mock_aws`, a `mocker` parameter) keeps them and gets
 `pass` for a body. Those statements kept that are long assignments to one name and hold no
-offset become `name = 0` (`_Lexer.assignment` says when nothing else is bound). Every line
-keeps its number and every kept line its text, so the facts of the kept code are the ones a
-full parse gives, and a stub still binds its name (it shadows an import as before) and is still
-a definition. Why nothing is lost: a finding needs a trigger in the text of the statement it is
-found in (prefilter.trigger_offsets says which), and a function or class body binds nothing
-that code outside it can see (class scopes are not visible in
-methods; `global` is not followed). What is lost: a syntax error inside what is left out.
+offset become `name = 0` (`_Lexer.assignment` says when nothing else is bound). The statements
+after the one that holds the last offset of the module, of a class looked into or of a function
+kept are left out (`tails`; in a function, a guess checked by the parser: see `_tail`). Every
+line keeps its number and every kept line its text, so the facts of the kept code are the ones
+a full parse gives, and a stub still binds its name (it shadows an import as before) and is
+still a definition. Why nothing is lost: a finding needs a trigger in the text of the statement
+it is found in (prefilter.trigger_offsets says which), a function or class body binds nothing
+that code outside it can see (class scopes are not visible in methods; `global` is not
+followed), and the extractor reads a scope's bindings in order, so what comes after its last
+trigger binds nothing that a finding depends on (python_ast stops there too). What is lost: a
+syntax error inside what is left out (after the last trigger, too).
 
 A body is skipped with one search for the next line of code indented as much as its header or
 less, where no line on the way holds three quotes or ends in a backslash (`_plain` says why a
@@ -39,6 +43,7 @@ from collections.abc import Sequence
 _SPECIAL = re.compile(rb"[\n#'\"\\()\[\]{}]")
 _SPACES = re.compile(rb" *")
 _OPENERS = frozenset(b"([{")
+_CLOSERS = frozenset(b")]}")
 _QUOTES = frozenset(b"'\"")
 _PREFIX = frozenset(b"rRbBuUfF")
 _WORD = frozenset(b"_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -183,19 +188,24 @@ def _fields_closed(text: bytes) -> bool:
 
 
 def stub_bodies(
-    data: bytes, offsets: Sequence[int], *, compile_patterns: bool | None = None
+    data: bytes,
+    offsets: Sequence[int],
+    *,
+    compile_patterns: bool | None = None,
+    tails: bool = True,
 ) -> bytes | None:
     """`data` with every function and class that holds no offset replaced by a stub, and the
-    long assignments to one name that hold none by `name = 0` (see the module's docstring);
-    None when nothing is replaced or the lexer is unsure. The lexer's regexes are compiled for
-    a large file or when `compile_patterns` says so (see _Lexer)."""
+    long assignments to one name that hold none by `name = 0`, and with `tails`, the
+    statements after a block's last offset left out (see the module's docstring); None when
+    nothing is replaced or the lexer is unsure. The lexer's regexes are compiled for a large
+    file or when `compile_patterns` says so (see _Lexer)."""
     start = _lexable(data)
     if start is None:
         return None
     stubs: list[tuple[int, int, int, bytes]] = []  # (start, header line, end, stub)
     try:
         may_compile = len(data) >= _COMPILE_AT if compile_patterns is None else compile_patterns
-        _blocks(_Lexer(data, may_compile), start, len(data), 0, offsets, stubs)
+        _blocks(_Lexer(data, may_compile), start, len(data), 0, offsets, stubs, tails)
     except _Unsure:
         return None
     if not stubs:
@@ -273,16 +283,25 @@ def _blocks(
     indent: int,
     offsets: Sequence[int],
     stubs: list[tuple[int, int, int, bytes]],
+    tails: bool,
 ) -> None:
     """Stub the functions and classes among the statements at `indent` in data[start:end] that
     hold no offset, and the bodies of those that hold one only in their header; at module
     level, look into the classes that hold one in their body. A long assignment to one name
-    that holds no offset becomes `name = 0` (see `_Lexer.assignment`)."""
+    that holds no offset becomes `name = 0` (see `_Lexer.assignment`). With `tails`, the
+    statements after the one that holds the last offset are left out, here and in the bodies
+    of the functions kept (see `_tail`)."""
     data = lexer.data
     starts = lexer.statements(start, end, indent)
+    last = _last(offsets, end) if tails and offsets else len(data)
     i = 0
     while i < len(starts):
         first = j = starts[i]
+        if first > last and i and not _CLAUSE.match(data, first + indent):
+            # (Not the first statement: the last offset was in a comment before it. An `else:`
+            # still belongs to its `if`.)
+            stubs.append((first, first, end, b""))
+            return
         while data.startswith(b"@", j + indent) and i + 1 < len(starts):
             i += 1  # decorators go with what they decorate
             j = starts[i]
@@ -311,7 +330,79 @@ def _blocks(
             # parameter): they stay, the body becomes `pass`.
             stubs.append((body, body, stop, b" " * inner + b"pass"))
         elif indent == 0 and kind == b"class":
-            _blocks(lexer, body, stop, inner, offsets, stubs)
+            _blocks(lexer, body, stop, inner, offsets, stubs, tails)
+        elif tails:
+            tail = _tail(data, body, _last(offsets, stop), stop, inner)
+            if tail is not None:
+                stubs.append((tail, tail, stop, b""))
+
+
+def _last(offsets: Sequence[int], end: int) -> int:
+    """The last offset before `end` (-1: none)."""
+    i = bisect.bisect_left(offsets, end)
+    return offsets[i - 1] if i else -1
+
+
+# What goes on a compound statement at its own indentation: never where one starts.
+_CLAUSE = re.compile(rb"(?:else|elif|except|finally)(?![\w\x80-\xff])")
+
+
+def _tail(data: bytes, body: int, last: int, stop: int, inner: int) -> int | None:
+    """Where the statements of a function's body (from `body` to `stop`, indented `inner`)
+    that follow the one holding its `last` offset start, to be left out: the extractor reads
+    nothing past a scope's last line to keep (python_ast: `last_kept`), and they bind nothing
+    that the code before them reads. Found without lexing the body, as the next line of code
+    indented `inner` after the offset's, or after the docstring it is in, that is not the
+    body's first, nor `)`, `]` or `}`, nor `else:`, `except:` ..., nor a definition under a
+    decorator, with no line from the offset's on that can go on past its end (see _plain);
+    None when there is none, or unsure. A wrong guess can only cut a statement (inside its
+    brackets or a string, after a backslash or a decorator): the stubbed text does not parse,
+    and `stub_bodies` is asked again without tails (api.extract_facts)."""
+    line = data.rfind(b"\n", 0, last) + 1  # where _plain starts looking
+    for quotes in (b'"""', b"'''"):
+        if data.count(quotes, body, last) % 2:  # in a long string (a docstring): after it
+            last = data.find(quotes, last, stop)
+            if last < 0:
+                return None
+            line = data.find(b"\n", last, stop) + 1
+            if not line:
+                return None
+            break
+    first = _ONLY_BLANKS.match(data, body, stop).end()  # type: ignore[union-attr]
+    pos = data.find(b"\n", last, stop)
+    search = _code_at_most(inner).search
+    while pos >= 0:
+        found = search(data, pos, stop)
+        if found is None:
+            return None
+        at = found.end()
+        code = _SPACES.match(data, at, stop).end()  # type: ignore[union-attr]
+        if code - at != inner or not _plain(data, line, at):
+            return None
+        if not (
+            at <= first
+            or data[code] in _CLOSERS
+            or _CLAUSE.match(data, code)
+            or (_HEADER.match(data, code) and _after_decorator(data, at, inner))
+        ):
+            return at
+        pos = data.find(b"\n", code, stop)
+    return None
+
+
+def _after_decorator(data: bytes, line: int, inner: int) -> bool:
+    """Whether the statement before the line at `line` (its code indented `inner`) is a
+    decorator: the closest code line before it indented `inner` or less that is no `)`, `]`
+    or `}` (deeper lines and those go on a decorator's arguments) starts with `@`."""
+    end = line - 1
+    while end > 0:
+        start = data.rfind(b"\n", 0, end) + 1
+        text = data[start:end]
+        code = text.lstrip(b" ")
+        if code and code[:1] not in b"#)]}\r" and len(text) - len(code) <= inner:
+            return code.startswith(b"@")
+        end = start - 1
+    return False
 
 
 _NOT_CODE = frozenset((b"", b"\r", b"\n", b"#"))
