@@ -292,8 +292,10 @@ def _blocks(
     statements after the one that holds the last offset are left out, here and in the bodies
     of the functions kept (see `_tail`)."""
     data = lexer.data
-    starts = lexer.statements(start, end, indent)
-    last = _last(offsets, end) if tails and offsets else len(data)
+    last = _last(offsets, end) if tails and offsets else -1
+    starts = lexer.statements(start, end, indent, last)
+    if last < 0:
+        last = len(data)
     i = 0
     while i < len(starts):
         first = j = starts[i]
@@ -480,13 +482,15 @@ class _Lexer:
             _PATTERNS[key] = found
         return found
 
-    def statements(self, start: int, end: int, indent: int) -> list[int]:
-        """Where each statement at `indent` in data[start:end] starts (its line's start)."""
+    def statements(self, start: int, end: int, indent: int, until: int = -1) -> list[int]:
+        """Where each statement at `indent` in data[start:end] starts (its line's start); with
+        `until`, the first of them that starts past it (not the first statement, nor `else:`
+        ..., nor what a decorator decorates) is the last (see `_blocks`: the rest is left out)."""
         known = self.bodies.get((start, indent))
-        return known if known is not None else self._scan(start, end, indent)[0]
+        return known if known is not None else self._scan(start, end, indent, until=until)[0]
 
     def _scan(
-        self, start: int, end: int, indent: int, *, dedent: bool = False
+        self, start: int, end: int, indent: int, *, dedent: bool = False, until: int = -1
     ) -> tuple[list[int], int]:
         """`statements`, and where they end: at `end`, or with `dedent` at a line of code at
         module level. At module level, a class's body is read at its own indentation as the
@@ -520,6 +524,13 @@ class _Lexer:
             if own == indent:
                 starts.append(line)
                 self.line_ends[line] = pos
+                if (
+                    0 <= until < line
+                    and len(starts) > 1
+                    and not _CLAUSE.match(data, first)
+                    and not data.startswith(b"@", starts[-2] + indent)  # (its decorated def)
+                ):
+                    return starts, end
                 if indent == 0 and _CLASS.match(data, first):
                     pos = self._class_body(pos, end)
 
