@@ -305,7 +305,7 @@ _SPACE = frozenset(b" \t\x0c")
 def _may_follow(data: bytes, pos: int) -> bool:
     """Whether what comes before `pos` on its line leaves room for a target there: not after
     `@` (a decorator), an operator, `if`, `not`, `return` or `import` (a fifth of the dotted
-    names that _is_target was asked about on moto+botocore, some of its slowest)."""
+    names that _is_target was asked about on moto+botocore)."""
     end = pos
     while end and data[end - 1] in _SPACE:
         end -= 1
