@@ -47,11 +47,10 @@ def _dies_on_test_007(candidate: Candidate, config: Config, cache: Cache | None)
 
 
 @pytest.fixture(params=["fork", "executor"])
-def pool_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+def pool_kind(request: pytest.FixtureRequest) -> str:
     """Each pool test with the forked workers (Linux) and with the executor (elsewhere)."""
     if request.param == "fork" and not runner.FORK:
         pytest.skip("no fork on this platform")
-    monkeypatch.setattr(runner, "FORK", request.param == "fork")
     return str(request.param)
 
 
@@ -59,7 +58,8 @@ def test_a_dead_worker_costs_one_file(project: Path, pool_kind: str) -> None:
     _tree(project)
     config = Config(root=project)
     candidates = [c for c in discover([project], config) if isinstance(c, Candidate)]
-    results = runner.run(candidates, config, jobs=2, check_one=_dies_on_test_007)
+    fork = pool_kind == "fork"
+    results = runner.run(candidates, config, jobs=2, check_one=_dies_on_test_007, fork=fork)
     by_path = {r.outcome.path: r for r in results}
     assert sorted(by_path) == sorted(c.relpath for c in candidates)
     dead = by_path["tests/test_007.py"]
@@ -82,7 +82,7 @@ def test_workers_that_all_die_cost_each_file_its_own_nm903(project: Path, pool_k
     _tree(project, count=6)
     config = Config(root=project)
     candidates = [c for c in discover([project], config) if isinstance(c, Candidate)]
-    results = _pool(candidates, config, _dies_always)
+    results = _pool(candidates, config, _dies_always, pool_kind)
     assert sorted(r.outcome.path for r in results) == sorted(c.relpath for c in candidates)
     assert all("worker process died" in r.outcome.reason for r in results)
 
@@ -115,20 +115,20 @@ def test_an_error_in_a_worker_stops_the_run_with_it(project: Path, pool_kind: st
     candidates = [c for c in discover([project], config) if isinstance(c, Candidate)]
     before = _children() if pool_kind == "fork" else set()
     with pytest.raises(ConfigError, match="plugin `broken` failed: boom"):
-        _pool(candidates, config, _raises_on_test_004)
+        _pool(candidates, config, _raises_on_test_004, pool_kind)
     if pool_kind == "fork":  # (the executor sends what it can pickle)
         with pytest.raises(RuntimeError, match="_Refused: not this one"):
-            _pool(candidates, config, _raises_unpicklable)
+            _pool(candidates, config, _raises_unpicklable, pool_kind)
         assert _children() <= before  # every worker was waited for
 
 
 def _pool(
-    candidates: list[Candidate], config: Config, check_one: runner.CheckOne
+    candidates: list[Candidate], config: Config, check_one: runner.CheckOne, kind: str
 ) -> list[api.FileResult]:
     """Through a pool of two workers, however few the files (runner.run checks fewer than
     MIN_FILES_FOR_POOL in this process, where these checks would stop the tests)."""
     results: list[api.FileResult] = []
-    runner._run_pool(candidates, config, 2, None, check_one, results.extend)
+    runner._run_pool(candidates, config, 2, None, check_one, results.extend, kind == "fork")
     return results
 
 

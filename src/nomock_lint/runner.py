@@ -114,8 +114,10 @@ def run(
     cache: Cache | None = None,
     progress: Progress | None = None,
     check_one: CheckOne = check_cached,
+    fork: bool | None = None,
 ) -> list[FileResult]:
-    """One result per candidate (in no particular order: the report is sorted at the end)."""
+    """One result per candidate (in no particular order: the report is sorted at the end).
+    `fork`: whether a pool's workers are forked and fed through pipes (default: FORK)."""
     total = len(candidates)
     results: list[FileResult] = []
     todo: list[Candidate] = []
@@ -156,7 +158,7 @@ def run(
                 if i % GC_EVERY == 0:
                     gc.collect(0)
     else:
-        _run_pool(todo, config, jobs, cache, check_one, done)
+        _run_pool(todo, config, jobs, cache, check_one, done, fork)
     if index is not None:
         index.save()
     if cache is not None:
@@ -261,10 +263,12 @@ def _run_pool(
     cache: Cache | None,
     check_one: CheckOne,
     done: Done,
+    fork: bool | None = None,
 ) -> None:
-    lost = _map(chunked(todo, jobs), jobs, config, cache, check_one, done)
+    fork = FORK if fork is None else fork
+    lost = _map(chunked(todo, jobs), jobs, config, cache, check_one, done, fork)
     if lost:
-        _isolate(lost, config, cache, check_one, done)
+        _isolate(lost, config, cache, check_one, done, fork)
 
 
 def _map(
@@ -274,10 +278,11 @@ def _map(
     cache: Cache | None,
     check_one: CheckOne,
     done: Done,
+    fork: bool,
 ) -> list[Candidate]:
     """Every chunk checked by `jobs` worker processes, `done` with its results as they come;
     the files of the chunks that no worker finished (it died), in no particular order."""
-    if FORK:
+    if fork:
         return _fork_map(chunks, jobs, (config, cache, check_one), done)
     return _executor_map(chunks, jobs, config, cache, check_one, done)
 
@@ -329,13 +334,14 @@ def _isolate(
     cache: Cache | None,
     check_one: CheckOne,
     done: Done,
+    fork: bool,
 ) -> None:
     """Check each file of a chunk whose worker died alone: the one that kills its worker
     becomes NM903."""
     from nomock_lint import api
 
     for candidate in sorted(lost, key=lambda c: c.relpath):
-        if _map([[candidate]], 1, config, cache, check_one, done):
+        if _map([[candidate]], 1, config, cache, check_one, done, fork):
             reason = "worker process died while checking this file"
             died = api.unparsable(
                 candidate.relpath, candidate.language, candidate.is_test, reason, 1, 1, config
