@@ -254,6 +254,7 @@ def _executor(
 
 
 Done = Callable[[list["FileResult"]], None]
+_WorkerState = tuple["Config", "Cache | None", CheckOne]  # what each worker checks with
 
 
 def _run_pool(
@@ -266,39 +267,27 @@ def _run_pool(
     fork: bool | None = None,
 ) -> None:
     fork = FORK if fork is None else fork
-    lost = _map(chunked(todo, jobs), jobs, config, cache, check_one, done, fork)
+    state = (config, cache, check_one)
+    lost = _map(chunked(todo, jobs), jobs, state, done, fork)
     if lost:
-        _isolate(lost, config, cache, check_one, done, fork)
+        _isolate(lost, state, done, fork)
 
 
 def _map(
-    chunks: list[list[Candidate]],
-    jobs: int,
-    config: Config,
-    cache: Cache | None,
-    check_one: CheckOne,
-    done: Done,
-    fork: bool,
+    chunks: list[list[Candidate]], jobs: int, state: _WorkerState, done: Done, fork: bool
 ) -> list[Candidate]:
     """Every chunk checked by `jobs` worker processes, `done` with its results as they come;
     the files of the chunks that no worker finished (it died), in no particular order."""
-    if fork:
-        return _fork_map(chunks, jobs, (config, cache, check_one), done)
-    return _executor_map(chunks, jobs, config, cache, check_one, done)
+    return (_fork_map if fork else _executor_map)(chunks, jobs, state, done)
 
 
 def _executor_map(
-    chunks: list[list[Candidate]],
-    jobs: int,
-    config: Config,
-    cache: Cache | None,
-    check_one: CheckOne,
-    done: Done,
+    chunks: list[list[Candidate]], jobs: int, state: _WorkerState, done: Done
 ) -> list[Candidate]:
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    with _executor(jobs, config, cache, check_one) as pool:
+    with _executor(jobs, *state) as pool:
         pending, lost = _submit(pool, chunks)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -328,20 +317,14 @@ def _submit(
     return pending, lost
 
 
-def _isolate(
-    lost: list[Candidate],
-    config: Config,
-    cache: Cache | None,
-    check_one: CheckOne,
-    done: Done,
-    fork: bool,
-) -> None:
+def _isolate(lost: list[Candidate], state: _WorkerState, done: Done, fork: bool) -> None:
     """Check each file of a chunk whose worker died alone: the one that kills its worker
     becomes NM903."""
     from nomock_lint import api
 
+    config = state[0]
     for candidate in sorted(lost, key=lambda c: c.relpath):
-        if _map([[candidate]], 1, config, cache, check_one, done, fork):
+        if _map([[candidate]], 1, state, done, fork):
             reason = "worker process died while checking this file"
             died = api.unparsable(
                 candidate.relpath, candidate.language, candidate.is_test, reason, 1, 1, config
@@ -352,7 +335,6 @@ def _isolate(
 
 # -- forked workers ----------------------------------------------------------------------------
 
-_WorkerState = tuple["Config", "Cache | None", CheckOne]
 _INDEX_BYTES = 4  # a chunk's number, parent to worker
 _SIZE_BYTES = 8  # a message's length, worker to parent, before the pickled message
 
