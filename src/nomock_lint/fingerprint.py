@@ -13,11 +13,14 @@ The functions are pure: no I/O, no configuration, no state.
 
 from __future__ import annotations
 
-import hashlib
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from nomock_lint.model import SORT_KEY, Finding
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 
 def fingerprint(finding: Finding) -> str:
@@ -36,7 +39,21 @@ def digest(rule_id: str, path: str, context: str, name: str) -> str:
     """
     context = " ".join(context.split())
     text = f"{rule_id}\0{path}\0{context}\0{name}" if context else f"{rule_id}\0{path}"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return _sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _first_sha256(data: bytes) -> _Hash:
+    """`hashlib.sha256`, imported where the first fingerprint is made (in a worker): the main
+    process of a run reads the fingerprints that the workers made, and loading OpenSSL for
+    `hashlib` cost it 3.4 ms before it could write its report."""
+    global _sha256
+    import hashlib
+
+    _sha256 = hashlib.sha256
+    return _sha256(data)
+
+
+_sha256: Callable[[bytes], _Hash] = _first_sha256
 
 
 def with_occurrences(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
