@@ -15,7 +15,8 @@ from nomock_lint import api, runner
 from nomock_lint.cache import Cache
 from nomock_lint.config import Config, ConfigError
 from nomock_lint.discovery import Candidate, discover
-from nomock_lint.model import FileStatus
+from nomock_lint.facts import Span
+from nomock_lint.model import FileStatus, Finding
 
 from .conftest import run_nomock
 
@@ -207,3 +208,35 @@ def test_chunks_cover_every_file_once(project: Path) -> None:
     assert max(len(chunk) for chunk in chunks) <= runner.MAX_CHUNK
     assert len(chunks[-1]) == 1  # the tail is fine-grained, so no worker idles at the end
     assert [len(c) for c in chunks[:2]] == [1, 1]  # so is the head: the largest files spread
+
+
+class _Name(str):
+    """A plugin's own string type, which `marshal` does not write."""
+
+
+def _odd_results(candidate: Candidate, config: Config, cache: Cache | None) -> api.FileResult:
+    """Results of every shape that a worker sends back: findings, none, an unparsable file,
+    and (test_005) a finding that holds a `str` subclass."""
+    result = runner.check_cached(candidate, config, cache)
+    if candidate.relpath.endswith("test_003.py"):
+        return api.unparsable(candidate.relpath, "python", True, "bad (1:1)", 1, 1, config)
+    if candidate.relpath.endswith("test_005.py"):
+        result.findings = [f._replace(name=_Name(f.name)) for f in result.findings]
+    return result
+
+
+def test_results_come_back_from_workers_as_they_were_made(project: Path, pool_kind: str) -> None:
+    """The forked workers send plain rows (and pickle what `marshal` refuses): every result,
+    finding and span comes back equal, and of its own type."""
+    _tree(project, count=30)
+    config = Config(root=project)
+    candidates = [c for c in discover([project], config) if isinstance(c, Candidate)]
+    results = {r.outcome.path: r for r in _pool(candidates, config, _odd_results, pool_kind)}
+    expected = {c.relpath: _odd_results(c, config, None) for c in candidates}
+    assert results == expected
+    assert type(results["tests/test_005.py"].findings[0].name) is _Name
+    assert results["tests/test_003.py"].outcome.status is FileStatus.UNPARSABLE
+    for result in results.values():
+        assert type(result.outcome) is type(expected[result.outcome.path].outcome)
+        for finding in result.findings:
+            assert (type(finding), type(finding.span)) == (Finding, Span)
