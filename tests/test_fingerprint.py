@@ -68,6 +68,13 @@ def test_occurrences_count_identical_fingerprints_in_source_order() -> None:
     assert dict((f.span.line, k) for f, k in ordered) == keys
 
 
+def test_occurrences_are_counted_in_each_file() -> None:
+    """Each file's findings are numbered on their own, even in the (never seen) case of one
+    fingerprint in two files: the JSON output encodes file by file."""
+    same = [BASE._replace(path=p, fingerprint="0123456789abcdef") for p in ("a.py", "b.py")]
+    assert [k for _, k in with_occurrences(same)] == ["0123456789abcdef:1"] * 2
+
+
 def test_fingerprints_never_change() -> None:
     """Baselines and code scanning alerts store them: these values are fixed forever."""
     finding = BASE._replace(context="client  =  MagicMock()", rule_name="mock-call")

@@ -10,10 +10,12 @@ import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nomock_lint import api, runner
+from nomock_lint.baseline import Baseline
 from nomock_lint.facts import Span
 from nomock_lint.fingerprint import with_occurrences
 from nomock_lint.formats import RenderOptions, json_format
-from nomock_lint.model import Finding, Report
+from nomock_lint.model import SORT_KEY, Finding, Report
 
 from .conftest import run_nomock
 from .test_sarif import EVERY_RULE_TREE, write_tree
@@ -121,3 +123,52 @@ def test_findings_json_is_the_generic_encoding(findings: list[Finding]) -> None:
     report = Report(findings=findings)
     document = json.loads(json_format.render(report, RenderOptions()))
     assert document["findings"] == _reference_findings(findings)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FINDINGS, st.integers(min_value=0, max_value=5))
+def test_findings_encoded_file_by_file_are_the_same_text(
+    findings: list[Finding], drop: int
+) -> None:
+    """What a FileEncoder makes of each file's findings, in whatever order they came, is that
+    file's part of `findings_json`; a file whose findings no longer are the ones encoded (the
+    baseline took one: here the finding at `drop`) is encoded again."""
+    encoder = json_format.FileEncoder()
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    encoded = {path: (len(group), encoder(group)) for path, group in by_path.items()}
+    ordered = sorted(findings, key=SORT_KEY)
+    expected = "".join(json_format.findings_json(ordered).pieces)
+    assert "".join(json_format.findings_json(ordered, encoded).pieces) == expected
+    if drop < len(ordered):
+        del ordered[drop]
+        expected = "".join(json_format.findings_json(ordered).pieces)
+        assert "".join(json_format.findings_json(ordered, encoded).pieces) == expected
+
+
+def test_a_run_that_encodes_as_it_goes_renders_the_same_document(project: Path) -> None:
+    """`api.check`'s `encode` (what the CLI passes for `--format json`) changes no byte of the
+    document, with workers or without, and with a baseline that takes one of a file's findings."""
+    write_tree(project, EVERY_RULE_TREE)
+    for name in ("a", "b"):  # enough files for a pool of workers
+        for i in range(runner.MIN_FILES_FOR_POOL):
+            (project / "tests" / f"test_{name}{i}.py").write_text(
+                EVERY_RULE_TREE["tests/test_all.py"]
+            )
+    plain = api.check([project], jobs=1)
+    several = [f for f in plain.findings if f.path == "tests/test_a0.py"]
+    assert len(several) > 1
+    baseline = Baseline.from_findings(several[1:2])
+    for jobs in (1, 2):
+        for base in (None, baseline):
+            expected = api.check([project], jobs=1, baseline=base)
+            encoded = api.check(
+                [project], jobs=jobs, baseline=base, encode=json_format.FileEncoder()
+            )
+            assert len(encoded.encoded) == len({f.path for f in plain.findings}) - (
+                base is not None
+            )
+            assert json_format.render(encoded, RenderOptions()) == json_format.render(
+                expected, RenderOptions()
+            )

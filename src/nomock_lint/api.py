@@ -234,6 +234,7 @@ def check(
     baseline: Baseline | None = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
+    encode: Callable[[list[Finding]], str] | None = None,
 ) -> Report:
     """Check files and folders (or one source given as bytes) and return the report.
 
@@ -241,7 +242,10 @@ def check(
     test/production class and language come from that path, which need not exist.
     With `baseline`, findings recorded in it are left out and counted (`Report.baselined`).
     `jobs` worker processes (default: the cores) check the files; with `cache_dir`, results
-    are cached there by content (see cache.py).
+    are cached there by content (see cache.py). With `encode`, the findings of each file that
+    the workers check are also encoded by it as they come (`Report.encoded`), while the workers
+    go on: a renderer that writes one file's findings after another's (JSON) then has less left
+    to do once the last file is checked.
     """
     if config is None:
         first = Path(stdin_filename) if stdin is not None and stdin_filename else Path(paths[0])
@@ -279,7 +283,19 @@ def check(
         from nomock_lint import runner
 
         cache = _open_cache(cache_dir, config)
-        results += runner.run(candidates, config, jobs=jobs, cache=cache, progress=progress)
+        on_results = None
+        if encode is not None:
+            encoded, encoder = report.encoded, encode
+
+            def on_results(new: list[FileResult]) -> None:
+                for result in new:
+                    if result.findings:
+                        text = encoder(result.findings)
+                        encoded[result.outcome.path] = (len(result.findings), text)
+
+        results += runner.run(
+            candidates, config, jobs=jobs, cache=cache, progress=progress, on_results=on_results
+        )
     for result in results:
         report.files.append(result.outcome)
         report.findings.extend(result.findings)

@@ -73,6 +73,7 @@ class Baseline:
         for finding, fp in with_occurrences(report.findings):
             if fp in known:
                 matched.add(fp)
+                report.encoded.pop(finding.path, None)  # no longer what this file's findings are
             else:
                 kept.append(finding)
         report.baselined = len(report.findings) - len(kept)

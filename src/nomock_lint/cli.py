@@ -115,7 +115,7 @@ def check(
     gc.disable()
     from nomock_lint import api
     from nomock_lint.config import load_config
-    from nomock_lint.formats import RenderOptions, renderers
+    from nomock_lint.formats import RenderOptions, file_encoder, renderers
 
     use_stdin = stdin_filename is not None or paths == (Path("-"),)
     if use_stdin and paths not in ((), (Path("-"),)):
@@ -160,6 +160,7 @@ def check(
             baseline=baseline,
             jobs=jobs,
             cache_dir=cache_dir,
+            encode=file_encoder(output_format),
         )
     render = renderers().get(output_format)
     if render is None:

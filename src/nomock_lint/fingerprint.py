@@ -57,10 +57,13 @@ _sha256: Callable[[bytes], _Hash] = _first_sha256
 
 
 def with_occurrences(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
-    """Each finding with `"<fingerprint>:<n>"`, n counting identical fingerprints in file order.
+    """Each finding with `"<fingerprint>:<n>"`, n counting identical fingerprints in their file,
+    in its order.
 
     Findings are numbered in source order (`Finding.sort_key`) whatever order they come in;
-    the result keeps the input order.
+    the result keeps the input order. A file's numbers do not depend on the other files' findings
+    (a fingerprint spells its path, so none is shared between files anyway): the JSON output
+    encodes each file's findings on its own (formats/json_format.FileEncoder).
     """
     items = list(findings)
     keys = list(map(SORT_KEY, items))
@@ -69,7 +72,10 @@ def with_occurrences(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
         order = sorted(order, key=keys.__getitem__)
     seen: dict[str, int] = {}  # a plain dict: Counter's miss path is a Python call per finding
     numbered: list[str] = [""] * len(items)
+    path = None
     for i in order:
+        if keys[i][0] != path:  # (the path: sorted first)
+            path, seen = keys[i][0], {}
         base = fingerprint(items[i])
         n = seen[base] = seen.get(base, 0) + 1
         numbered[i] = f"{base}:{n}"

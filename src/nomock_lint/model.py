@@ -71,7 +71,15 @@ class FileOutcome(NamedTuple):
 
 
 class Report(Record):
-    __slots__ = ("baseline_fixed", "baselined", "files", "findings", "root", "suppressed")
+    __slots__ = (
+        "baseline_fixed",
+        "baselined",
+        "encoded",
+        "files",
+        "findings",
+        "root",
+        "suppressed",
+    )
 
     def __init__(
         self,
@@ -89,6 +97,9 @@ class Report(Record):
         self.suppressed = suppressed
         self.baselined = baselined
         self.baseline_fixed = baseline_fixed  # baseline entries with no matching finding any more
+        # With api.check's `encode`: each file's findings as it encoded them, and how many there
+        # were (only while the report holds the same ones: the baseline drops a file's entry).
+        self.encoded: dict[str, tuple[int, str]] = {}
 
     def by_rule(self) -> Counter[str]:
         return Counter(f.rule_id for f in self.findings)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 CheckOne = Callable[[Candidate, "Config", "Cache | None"], "FileResult"]
+Done = Callable[[list["FileResult"]], None]
 
 # Below this many files to check, a pool costs more than it saves.
 MIN_FILES_FOR_POOL = 24
@@ -116,9 +117,12 @@ def run(
     progress: Progress | None = None,
     check_one: CheckOne = check_cached,
     fork: bool | None = None,
+    on_results: Done | None = None,
 ) -> list[FileResult]:
     """One result per candidate (in no particular order: the report is sorted at the end).
-    `fork`: whether a pool's workers are forked and fed through pipes (default: FORK)."""
+    `fork`: whether a pool's workers are forked and fed through pipes (default: FORK).
+    `on_results`: called with the results that were checked (not those the cache answered) as
+    they come, while the workers go on with the next chunks."""
     total = len(candidates)
     results: list[FileResult] = []
     todo: list[Candidate] = []
@@ -150,6 +154,8 @@ def run(
                 index.record(result)
         if progress is not None:
             progress(len(results), total)
+        if on_results is not None:
+            on_results(new)
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or len(todo) < MIN_FILES_FOR_POOL:
@@ -254,7 +260,6 @@ def _executor(
     )
 
 
-Done = Callable[[list["FileResult"]], None]
 _WorkerState = tuple["Config", "Cache | None", CheckOne]  # what each worker checks with
 
 

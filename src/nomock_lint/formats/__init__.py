@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from nomock_lint.model import PluginRuleInfo, Report
+from nomock_lint.model import Finding, PluginRuleInfo, Report
 
 
 class RenderOptions(NamedTuple):
@@ -22,6 +22,16 @@ Renderer = Callable[[Report, RenderOptions], str]
 def renderers() -> dict[str, Renderer]:
     """Each renderer's module is imported when it renders: a run loads only the one it uses."""
     return {"text": _text, "json": _json, "sarif": _sarif, "github": _github}
+
+
+def file_encoder(name: str) -> Callable[[list[Finding]], str] | None:
+    """How the format `name` encodes one file's findings ahead of the report (`api.check`'s
+    `encode`), if it writes them file after file: JSON."""
+    if name != "json":
+        return None
+    from nomock_lint.formats import json_format
+
+    return json_format.FileEncoder()
 
 
 def _text(report: Report, options: RenderOptions) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from json.encoder import encode_basestring
 from typing import Any
 
 from nomock_lint import __version__
 from nomock_lint.fingerprint import with_occurrences
 from nomock_lint.formats import RenderOptions
-from nomock_lint.model import FileStatus, Finding, Report
+from nomock_lint.model import SORT_KEY, FileStatus, Finding, Report
 
 JSON_VERSION = 1
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -29,10 +30,14 @@ class Encoded:
         self.pieces = pieces
 
 
-def findings_json(findings: list[Finding]) -> Encoded:
+def findings_json(
+    findings: list[Finding], encoded: Mapping[str, tuple[int, str]] | None = None
+) -> Encoded:
     """The findings list as `dumps` writes it at level 1, byte for byte: each finding an object
     of rule, name, severity, path, line, column, end_line, end_column, message, matched,
-    alternative (only when there is one) and fingerprint.
+    alternative (only when there is one) and fingerprint. `findings` come sorted (by path
+    first); a file's findings that `encoded` holds (how many, and their text by a FileEncoder,
+    made while the workers went on: `api.check`'s `encode`) are taken from it.
 
     A warm run renders every finding of a project (18,500 on the moto corpus): one format string
     per finding instead of the generic encoder's dict, type checks and re-indenting took the
@@ -40,53 +45,110 @@ def findings_json(findings: list[Finding]) -> Encoded:
     """
     if not findings:
         return Encoded(["[]"])
-    enc = encode_basestring  # the C string encoder that json.dumps(ensure_ascii=False) uses
     pieces = ["[\n    "]
-    # A rule's three fields, and a file's path, encoded once (they repeat finding after finding).
-    heads: dict[tuple[str, str, str], str] = {}
-    # Messages, matched names and alternatives repeat too (the moto corpus: 18,514 findings,
-    # 1,870 messages, 3 alternatives), each string encoded once.
-    texts: dict[str, str] = {}  # a message or name -> its JSON string
-    alternatives: dict[str, str] = {}  # an alternative -> its member
-    path, path_line = "", ""
-    for f, key in with_occurrences(findings):
-        head = heads.get((f.rule_id, f.rule_name, f.severity))
-        if head is None:
-            head = heads[(f.rule_id, f.rule_name, f.severity)] = (
-                f'{{\n      "rule": {enc(f.rule_id)},\n      "name": {enc(f.rule_name)},'
-                f'\n      "severity": {enc(f.severity)},'
-            )
-        if f.path != path:
-            path, path_line = f.path, f'\n      "path": {enc(f.path)},'
-        span = f.span
-        alternative = ""
-        if f.alternative:
-            alternative = alternatives.get(f.alternative, "")
-            if not alternative:
-                member = f',\n      "alternative": {enc(f.alternative)}'
-                alternative = alternatives[f.alternative] = member
-        message = texts.get(f.message)
-        if message is None:
-            message = texts[f.message] = enc(f.message)
-        name = texts.get(f.name)
-        if name is None:
-            name = texts[f.name] = enc(f.name)
-        pieces.append(
-            f"{head}{path_line}"
-            f'\n      "line": {span.line},\n      "column": {span.col},'
-            f'\n      "end_line": {span.end_line},\n      "end_column": {span.end_col},'
-            f'\n      "message": {message},\n      "matched": {name}{alternative},'
-            f'\n      "fingerprint": {enc(key)}\n    }},\n    '
-        )
+    encoder = FileEncoder()
+    if not encoded:
+        encoder.append(findings, pieces)
+    else:
+        start, total = 0, len(findings)
+        while start < total:
+            path = findings[start].path
+            count, text = encoded.get(path, (0, ""))
+            end = start + count
+            if (
+                count
+                and end <= total
+                and findings[end - 1].path == path
+                and (end == total or findings[end].path != path)
+            ):
+                pieces.append(text)
+            else:  # (the baseline took some of them: `Report.encoded`)
+                end = start + 1
+                while end < total and findings[end].path == path:
+                    end += 1
+                encoder.append(findings[start:end], pieces)
+            start = end
     pieces[-1] = pieces[-1][: -len(",\n    ")] + "\n  ]"
     return Encoded(pieces)
+
+
+class FileEncoder:
+    """Findings as `findings_json` writes them, one file's at a time (`__call__`), each followed
+    by `,` and the next one's indentation. What repeats from finding to finding and from file to
+    file is encoded once: a rule's fields, messages, names, alternatives (the moto corpus:
+    18,514 findings, 1,870 messages, 3 alternatives)."""
+
+    __slots__ = ("alternatives", "heads", "messages", "names")
+
+    def __init__(self) -> None:
+        self.heads: dict[tuple[str, str, str], str] = {}  # rule, name, severity -> up to "path"
+        self.messages: dict[str, str] = {}  # a message -> its member and the next one's key
+        self.names: dict[str, str] = {}  # a matched name -> its JSON string
+        self.alternatives: dict[str, str] = {}  # an alternative -> its member
+
+    def __call__(self, findings: list[Finding]) -> str:
+        """One file's findings, in their order in the report."""
+        pieces: list[str] = []
+        self.append(sorted(findings, key=SORT_KEY), pieces)
+        return "".join(pieces)
+
+    def append(self, findings: list[Finding], pieces: list[str]) -> None:
+        """Each of the sorted `findings` as a JSON object at level 2, appended to `pieces`."""
+        enc = encode_basestring  # the C string encoder that json.dumps(ensure_ascii=False) uses
+        heads, messages, names, alternatives = (
+            self.heads,
+            self.messages,
+            self.names,
+            self.alternatives,
+        )
+        path, path_line = "", ""
+        # (the fields unpacked: a NamedTuple's attribute is a Python-level descriptor each)
+        for (
+            rule,
+            rule_name,
+            fpath,
+            span,
+            message,
+            severity,
+            name,
+            alt,
+            _,
+            _,
+        ), key in with_occurrences(findings):
+            head = heads.get((rule, rule_name, severity))
+            if head is None:
+                head = heads[(rule, rule_name, severity)] = (
+                    f'{{\n      "rule": {enc(rule)},\n      "name": {enc(rule_name)},'
+                    f'\n      "severity": {enc(severity)},\n      "path": '
+                )
+            if fpath != path:
+                path, path_line = fpath, f'{enc(fpath)},\n      "line": '
+            line, col, end_line, end_col = span
+            member = messages.get(message)
+            if member is None:
+                member = f',\n      "message": {enc(message)},\n      "matched": '
+                messages[message] = member
+            matched = names.get(name)
+            if matched is None:
+                matched = names[name] = enc(name)
+            alternative = ""
+            if alt:
+                alternative = alternatives.get(alt, "")
+                if not alternative:
+                    alternative = alternatives[alt] = f',\n      "alternative": {enc(alt)}'
+            pieces.append(
+                f'{head}{path_line}{line},\n      "column": {col},'
+                f'\n      "end_line": {end_line},\n      "end_column": {end_col}'
+                f"{member}{matched}{alternative},"
+                f'\n      "fingerprint": {enc(key)}\n    }},\n    '
+            )
 
 
 def render(report: Report, options: RenderOptions) -> str:
     document = {
         "version": JSON_VERSION,
         "tool": {"name": "nomock", "version": __version__},
-        "findings": findings_json(report.findings),
+        "findings": findings_json(report.findings, report.encoded),
         "files": {
             "checked": report.count(FileStatus.CHECKED),
             "skipped": report.count(FileStatus.SKIPPED),
