@@ -25,13 +25,23 @@ JS_SUFFIXES = frozenset({".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", "
 SFC_SUFFIXES = frozenset({".vue", ".svelte"})
 
 
+_LANGUAGES = {
+    **dict.fromkeys(PYTHON_SUFFIXES, "python"),
+    **dict.fromkeys(JS_SUFFIXES | SFC_SUFFIXES, "javascript"),
+}
+_SEPARATORS = "/" + os.sep
+
+
 def language_of(path: str) -> str | None:
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix in PYTHON_SUFFIXES:
-        return "python"
-    if suffix in JS_SUFFIXES or suffix in SFC_SUFFIXES:
-        return "javascript"
-    return None
+    """The language of a file by its suffix, as `os.path.splitext` reads one (not `.py` or
+    `..py`: a name's leading dots are no suffix), found with no Python-level call for a file
+    that has none of ours (a walk asks for every file)."""
+    dot = path.rfind(".")
+    language = _LANGUAGES.get(path[dot:].lower()) if dot > 0 else None
+    if language is None:
+        return None
+    name = max(path.rfind(separator) for separator in _SEPARATORS) + 1
+    return language if path[name:dot].strip(".") else None
 
 
 class Candidate(NamedTuple):
@@ -193,13 +203,15 @@ def _walk(
 ) -> Iterator[Candidate | FileOutcome]:
     visited_dirs: set[tuple[int, int]] = set()
     real_top = os.path.realpath(top)
-    stack = [top]
     # A folder the user names is checked even if an enclosing repository ignores it (a tool
     # checkout under ~/.pyenv, a vendored tree): then only `.gitignore` files inside it count.
     absolute_top = os.path.abspath(top)
     floor = absolute_top if gitignores.ignored(absolute_top, is_dir=True) else None
+    # Each folder as found, as an absolute path, and its path relative to the root (None: to
+    # be worked out), all by joining names: a folder's name never is `.` or `..`.
+    stack: list[tuple[str, str, str | None]] = [(os.fspath(top), absolute_top, None)]
     while stack:
-        directory = stack.pop()
+        directory, absolute, dir_rel = stack.pop()
         try:
             st = os.stat(directory)  # (device, inode) names a folder whatever the links to it
             if (st.st_dev, st.st_ino) in visited_dirs:
@@ -208,15 +220,17 @@ def _walk(
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
             continue
-        absolute = os.path.abspath(directory)
         ignores = gitignores if config.respect_gitignore and gitignores.chain(absolute) else None
         # Relative paths by joining names (the walk never goes through `..`), unless the
         # folder lies outside the root, where a path may come back into it.
-        dir_rel = relative(directory, config.root)
+        if dir_rel is None:
+            dir_rel = relative(directory, config.root)
         prefix = None if dir_rel.startswith("..") else "" if dir_rel == "." else dir_rel + "/"
+        base = absolute if absolute.endswith(os.sep) else absolute + os.sep
+        nested = directory != os.curdir
         subdirs = []
         for entry in entries:
-            path = entry.path  # a Path only for what is kept (thousands per warm run)
+            path = entry.path
             rel = relative(path, config.root) if prefix is None else prefix + entry.name
             try:
                 is_dir = entry.is_dir()
@@ -233,12 +247,14 @@ def _walk(
                     target = os.path.realpath(path)
                     if not (target == real_top or target.startswith(real_top + os.sep)):
                         continue  # outside the tree: followed only when passed explicitly
-                subdirs.append(Path(path))
+                # (the folder `./a` as a Path prints it, `a`, and so its files' paths)
+                found = path if nested else entry.name
+                subdirs.append((found, base + entry.name, None if prefix is None else rel))
             else:
                 outcome = _classify(path, rel, config, ignores, False, real_top, floor, entry)
                 if outcome is None:
                     continue
-                key = os.path.join(absolute, entry.name)
+                key = base + entry.name
                 if key in seen:
                     continue
                 seen.add(key)
