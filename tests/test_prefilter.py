@@ -144,6 +144,21 @@ def test_imported_names_over_approximate_the_bound_names() -> None:
     assert b"j" not in names
 
 
+def test_calls_that_end_alike_are_found_in_one_scan() -> None:
+    """`setattr` and `delattr` are looked for as `attr` with each name behind it: each call on
+    an imported name is found at its own start, as a whole word only (`attr` of a catalog that
+    also named it is not found inside `setattr`, nor `setattr` in `obj.setattr`)."""
+    source = (
+        b"import os, sys\nsetattr(os, 'a', 1)\ndelattr( # why\n  sys, 'b')\n"
+        b"mysetattr(os, 1)\nobj.setattr(os)\nattr(os)\nsetattr(x, 'c')\n"
+    )
+    names = {b"os", b"sys"}
+    calls = frozenset({"setattr", "delattr"})
+    assert list(import_targets._arg0(source, calls, names)) == [15, 35]
+    more = import_targets._arg0(source, calls | {"attr"}, names)
+    assert sorted(more) == [15, 35, source.index(b"\nattr(os)") + 1]
+
+
 def test_a_non_ascii_imported_name_makes_the_file_pass() -> None:
     source = "import módulo\nmódulo.x = 1\n".encode()
     assert import_targets.imported_names(source) is None

@@ -403,26 +403,41 @@ def _target_lists(line: bytes) -> Iterator[tuple[int, int]]:
 
 
 def _arg0(data: bytes, calls: frozenset[str], names: set[bytes]) -> Iterator[int]:
-    for pattern in _arg0_patterns(calls):
+    for pattern, ending, spellings in _arg0_patterns(calls):
         for found in pattern.finditer(data):
-            if found.group(1) in names and (
-                found.start() == 0 or data[found.start() - 1] not in ROOT_BEFORE
-            ):
-                yield found.start()
+            if found.group(1) not in names:
+                continue
+            stop = found.start() + ending
+            for call in spellings:  # (at most one is a whole word: `attr` is not in `setattr`)
+                start = stop - len(call)
+                if data.endswith(call, 0, stop) and (
+                    start == 0 or data[start - 1] not in ROOT_BEFORE
+                ):
+                    yield start
 
 
 ROOT_BEFORE = WORD | {ord(".")}
 
 
 @functools.lru_cache(maxsize=8)
-def _arg0_patterns(calls: frozenset[str]) -> tuple[re.Pattern[bytes], ...]:
-    """`setattr(os, ...)`: the call's first argument's root (comments may sit before it).
-    One regex per call, its name first, so that `re` can skip ahead to it (an alternation of
-    names is tried at every offset: 20x slower)."""
-    return tuple(
-        re.compile(rf"{re.escape(call)}\s*\((?:[\s\\(]|#[^\n]*)*([A-Za-z_]\w*)".encode())
-        for call in sorted(calls)
-    )
+def _arg0_patterns(
+    calls: frozenset[str],
+) -> tuple[tuple[re.Pattern[bytes], int, tuple[bytes, ...]], ...]:
+    """`setattr(os, ...)`: the call's first argument's root (comments may sit before it). One
+    regex per group of calls that end alike, that ending first and each call behind it
+    (`attr(?:(?<=setattr)|(?<=delattr))`), so that `re` skips ahead to the ending in one scan
+    (an alternation of names is tried at every offset: 20x slower; a regex per name, one scan
+    each: 27 ms against 15 ms on moto+botocore). With the length of the ending and the calls'
+    spellings."""
+    groups: dict[str, list[str]] = {}
+    for call in sorted(calls):
+        groups.setdefault(call[-4:], []).append(call)
+    patterns = []
+    for ending, group in groups.items():
+        behind = "|".join(f"(?<={re.escape(call)})" for call in group)
+        regex = rf"{re.escape(ending)}(?:{behind})\s*\((?:[\s\\(]|#[^\n]*)*([A-Za-z_]\w*)"
+        patterns.append((re.compile(regex.encode()), len(ending), tuple(c.encode() for c in group)))
+    return tuple(patterns)
 
 
 def offsets(
