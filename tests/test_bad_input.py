@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import itertools
+import tokenize
 from pathlib import Path
 
 from nomock_lint import api
 from nomock_lint.config import Config
+from nomock_lint.facts import ParseError
+from nomock_lint.frontends.source import decode_python
 from nomock_lint.model import FileStatus
 
 MOCK_IMPORT = b"from unittest import mock\n"
@@ -65,3 +70,25 @@ def test_nm903_message_names_the_reason(project: Path) -> None:
     assert finding.message == (
         "could not check this file: undecodable: not valid utf-8: byte 0xff at 2:6"
     )
+
+
+_LINES = (b"", b"\n", b"x = 1\n", b"# coding: latin-1\n", b"# -*- coding: cp037 -*-\n")
+_LINES += (b"# coding=nonesuch\n", b"#!/usr/bin/env python\n", b"s = 'coding'\n", b"\r\n")
+
+
+def test_ascii_sources_decode_as_the_interpreter_reads_them() -> None:
+    """decode_python's shortcut for ASCII bytes (no cookie in the first two lines: UTF-8) gives
+    what tokenize.detect_encoding decides, or the same NM903, for any three of these lines."""
+
+    def decoded(data: bytes, reference: bool) -> str | None:
+        try:
+            if not reference:
+                return decode_python(data)
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            return data.decode(encoding)
+        except (ParseError, SyntaxError, LookupError, UnicodeDecodeError):
+            return None
+
+    for lines in itertools.product(_LINES, repeat=3):
+        data = b"".join(lines)
+        assert decoded(data, False) == decoded(data, True), data
