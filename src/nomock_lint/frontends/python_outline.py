@@ -432,8 +432,10 @@ def _plain(data: bytes, start: int, stop: int) -> bool:
     return (
         data.find(b'"""', start, stop) < 0
         and data.find(b"'''", start, stop) < 0
-        and data.find(b"\\\n", start, stop) < 0
-        and data.find(b"\\\r\n", start, stop) < 0
+        and (
+            data.find(b"\\", start, stop) < 0  # (one scan, not two, where there is none)
+            or (data.find(b"\\\n", start, stop) < 0 and data.find(b"\\\r\n", start, stop) < 0)
+        )
     )
 
 
