@@ -9,7 +9,7 @@ from pathlib import Path
 from nomock_lint import api
 from nomock_lint.config import Config
 from nomock_lint.facts import Span
-from nomock_lint.fingerprint import digest, fingerprint, with_occurrences
+from nomock_lint.fingerprint import digest, fingerprint, in_order, with_occurrences
 from nomock_lint.model import SORT_KEY, Finding
 
 BASE = Finding(
@@ -66,6 +66,7 @@ def test_occurrences_count_identical_fingerprints_in_source_order() -> None:
     # Sorted input (a report's findings) is numbered without sorting again: the same keys.
     ordered = with_occurrences(sorted([second, other, first], key=SORT_KEY))
     assert dict((f.span.line, k) for f, k in ordered) == keys
+    assert in_order(sorted([second, other, first], key=SORT_KEY)) == ordered
 
 
 def test_occurrences_are_counted_in_each_file() -> None:

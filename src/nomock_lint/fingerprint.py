@@ -67,16 +67,24 @@ def with_occurrences(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
     """
     items = list(findings)
     keys = list(map(SORT_KEY, items))
-    order: Iterable[int] = range(len(items))
-    if not all(map(operator.le, keys, keys[1:])):  # a report's findings come sorted (api.check)
-        order = sorted(order, key=keys.__getitem__)
+    if all(map(operator.le, keys, keys[1:])):  # a report's findings come sorted (api.check)
+        return in_order(items)
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    result: list[tuple[Finding, str]] = [(items[0], "")] * len(items)
+    for i, numbered in zip(order, in_order([items[i] for i in order]), strict=True):
+        result[i] = numbered
+    return result
+
+
+def in_order(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
+    """`with_occurrences` of findings that come in source order (by `Finding.sort_key`)."""
+    result = []
     seen: dict[str, int] = {}  # a plain dict: Counter's miss path is a Python call per finding
-    numbered: list[str] = [""] * len(items)
     path = None
-    for i in order:
-        if keys[i][0] != path:  # (the path: sorted first)
-            path, seen = keys[i][0], {}
-        base = fingerprint(items[i])
+    for finding in findings:
+        if finding.path != path:
+            path, seen = finding.path, {}
+        base = finding.fingerprint or fingerprint(finding)
         n = seen[base] = seen.get(base, 0) + 1
-        numbered[i] = f"{base}:{n}"
-    return list(zip(items, numbered, strict=True))
+        result.append((finding, f"{base}:{n}"))
+    return result

@@ -8,7 +8,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from nomock_lint import __version__
-from nomock_lint.fingerprint import with_occurrences
+from nomock_lint.fingerprint import in_order, with_occurrences
 from nomock_lint.formats import RenderOptions
 from nomock_lint.model import SORT_KEY, FileStatus, Finding, Report
 
@@ -48,7 +48,7 @@ def findings_json(
     pieces = ["[\n    "]
     encoder = FileEncoder()
     if not encoded:
-        encoder.append(findings, pieces)
+        encoder.append(with_occurrences(findings), pieces)
     else:
         start, total = 0, len(findings)
         while start < total:
@@ -66,7 +66,7 @@ def findings_json(
                 end = start + 1
                 while end < total and findings[end].path == path:
                     end += 1
-                encoder.append(findings[start:end], pieces)
+                encoder.append(with_occurrences(findings[start:end]), pieces)
             start = end
     pieces[-1] = pieces[-1][: -len(",\n    ")] + "\n  ]"
     return Encoded(pieces)
@@ -89,11 +89,12 @@ class FileEncoder:
     def __call__(self, findings: list[Finding]) -> str:
         """One file's findings, in their order in the report."""
         pieces: list[str] = []
-        self.append(sorted(findings, key=SORT_KEY), pieces)
+        self.append(in_order(sorted(findings, key=SORT_KEY)), pieces)
         return "".join(pieces)
 
-    def append(self, findings: list[Finding], pieces: list[str]) -> None:
-        """Each of the sorted `findings` as a JSON object at level 2, appended to `pieces`."""
+    def append(self, findings: list[tuple[Finding, str]], pieces: list[str]) -> None:
+        """Each of the findings, with its occurrence key (fingerprint.with_occurrences), as a
+        JSON object at level 2, appended to `pieces`."""
         enc = encode_basestring  # the C string encoder that json.dumps(ensure_ascii=False) uses
         heads, messages, names, alternatives = (
             self.heads,
@@ -114,7 +115,7 @@ class FileEncoder:
             alt,
             _,
             _,
-        ), key in with_occurrences(findings):
+        ), key in findings:
             head = heads.get((rule, rule_name, severity))
             if head is None:
                 head = heads[(rule, rule_name, severity)] = (
