@@ -500,8 +500,9 @@ def compile_prefilter(
     return re.compile("|".join(parts).encode())
 
 
-# A leading literal: `mock(?<![\w$]mock)...`, `environ\b`; not `mocks?` or `a|b`.
-_LITERAL = re.compile(r"[A-Za-z0-9_]+(?=\(\?<!|\(\?!|\(\?:|\\b|$)")
+# A leading literal: `mock(?<![\w$]mock)...`, `environ\b`, `\benviron\b` (a word boundary takes
+# no text); not `mocks?` or `a|b`.
+_LITERAL = re.compile(r"(?:\\b)?([A-Za-z0-9_]+)(?=\(\?<!|\(\?!|\(\?:|\\b|$)")
 
 
 def _literal(regex: str) -> bytes:
@@ -518,7 +519,7 @@ def _literal(regex: str) -> bytes:
         depth += (char == "(") - (char == ")")
         if char == "|" and depth == 0:
             return b""  # a top-level alternative need not start with it
-    return found.group().encode()
+    return found.group(1).encode()
 
 
 class _Split(Record):
