@@ -537,10 +537,21 @@ class _Split(Record):
         self.words = words
         # The parts by gate word: searched only in a file that holds it in some case (see
         # _Trigger.gate), and then only if it holds the part's literal (see `_live`).
-        by_gate: dict[bytes, list[_Part]] = {}
+        # Parts that start with the same literal where it counts (`modules` of `sys.modules`
+        # and of the catalog's `\bmodules\b`) are screened together.
+        by_gate: dict[bytes, dict[tuple[bytes, bool], list[_Part]]] = {}
         for part in parts:
-            by_gate.setdefault(part.gate, []).append(part)
-        self.gated = tuple((gate, tuple(group)) for gate, group in by_gate.items())
+            screen = (part.literal, part.place == _MODULE)
+            by_gate.setdefault(part.gate, {}).setdefault(screen, []).append(part)
+        self.gated = tuple(
+            (
+                gate,
+                tuple(
+                    (literal, module, tuple(group)) for (literal, module), group in groups.items()
+                ),
+            )
+            for gate, groups in by_gate.items()
+        )
         self.arg0_imported = arg0_imported  # see import_targets.py
         self.assign_imported = assign_imported
 
@@ -550,12 +561,11 @@ def _live(split: _Split, present: Container[bytes], data: bytes, imports: bytes)
     the lower-cased words that are), and so is the literal that every match starts with; for a
     Python module word, in the text of its import statements (`imports`): a module word counts
     only where an import statement spells a module's name (see `_placed`)."""
-    for gate, parts in split.gated:
+    for gate, screens in split.gated:
         if not gate or gate in present:
-            for part in parts:
-                literal = part.literal
-                if not literal or literal in (imports if part.place == _MODULE else data):
-                    yield part
+            for literal, module, parts in screens:
+                if not literal or literal in (imports if module else data):
+                    yield from parts
 
 
 @functools.lru_cache(maxsize=64)
