@@ -493,9 +493,9 @@ def _pack(results: list[FileResult]) -> bytes:
 
     rows = [
         (
-            *r.outcome[:1],
+            r.outcome.path,
             r.outcome.status.value,
-            *r.outcome[2:],
+            *r.outcome[2:],  # (the status is the outcome's second field)
             [(*f[:_SPAN], *f.span, *f[_SPAN + 1 :]) for f in r.findings],
             r.suppressed,
             r.reusable,

@@ -14,7 +14,9 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 def decode_python(data: bytes) -> str:
     """Decode as the interpreter does: PEP 263 cookie or BOM, else UTF-8."""
-    if data.isascii():  # no BOM; and if its first two lines spell no cookie, UTF-8 (0.3 ms/MB)
+    # ASCII bytes hold no BOM, and with no `coding` in the first two lines no cookie: UTF-8,
+    # found without tokenize.detect_encoding (twice per parsed file).
+    if data.isascii():
         second = data.find(b"\n", data.find(b"\n") + 1)
         if data.find(b"coding", 0, len(data) if second < 0 else second) < 0:
             return data.decode("ascii")
